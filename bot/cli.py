@@ -1,0 +1,168 @@
+"""`etoile-bot`: the command line. Every command calls the same engine as the bot.
+
+Errors end in one clear line on stderr and a non-zero exit status, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import yaml
+
+from bot.kb.export import export_json, export_yaml
+from bot.kb.loader import Assembly, load_directory
+from bot.kb.model import KnowledgeBase
+from bot.qa.engine import Engine
+from bot.settings import Settings, SettingsError
+from bot.terminal import chat, render_answer
+
+EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
+
+
+class CliError(Exception):
+    """Shown to the user as one line; the exit status goes with it."""
+
+    def __init__(self, message: str, status: int = EXIT_PROBLEMS) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="etoile-bot",
+        description="Answers fans' questions about the series Étoile, with sources. "
+        "Without a command: runs the Discord bot when DISCORD_TOKEN is set, "
+        "otherwise opens the local chat.",
+    )
+    parser.add_argument(
+        "--knowledge",
+        type=Path,
+        help="knowledge folder (default: KNOWLEDGE_DIR or the shipped one)",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    ask = commands.add_parser(
+        "ask", help="answer one question, or JSON lines from stdin with --json"
+    )
+    ask.add_argument("question", nargs="*", help="the question (omit with --json)")
+    ask.add_argument("--json", action="store_true", help="read questions from stdin, one per line")
+
+    commands.add_parser("chat", help="talk to the bot in the terminal")
+
+    kb = commands.add_parser("kb", help="knowledge base tools")
+    kb_commands = kb.add_subparsers(dest="kb_command", metavar="KB_COMMAND", required=True)
+    check = kb_commands.add_parser("check", help="validate the knowledge files")
+    check.add_argument("directory", nargs="?", type=Path, help="folder to check")
+    export = kb_commands.add_parser("export", help="print the whole knowledge base")
+    export.add_argument("--format", choices=("json", "yaml"), default="json")
+
+    commands.add_parser("run", help="run the Discord bot (needs DISCORD_TOKEN)")
+    commands.add_parser("sync", help="publish the slash commands globally (needs DISCORD_TOKEN)")
+    return parser
+
+
+def _settings() -> Settings:
+    try:
+        return Settings.from_env()
+    except SettingsError as error:
+        raise CliError(f"configuration error: {error}", EXIT_USAGE) from None
+
+
+def _load(directory: Path) -> KnowledgeBase:
+    try:
+        assembly = load_directory(directory)
+    except FileNotFoundError as error:
+        raise CliError(f"error: {error}") from None
+    if not assembly.ok:
+        first = assembly.problems[0]
+        more = len(assembly.problems) - 1
+        suffix = (
+            f" (and {more} more problem{'s' * (more != 1)}; run 'etoile-bot kb check')"
+            if more
+            else ""
+        )
+        raise CliError(f"error: the knowledge base has problems: {first}{suffix}")
+    assert assembly.knowledge is not None
+    return assembly.knowledge
+
+
+def _check(directory: Path) -> int:
+    try:
+        assembly: Assembly = load_directory(directory)
+    except FileNotFoundError as error:
+        raise CliError(f"error: {error}") from None
+    for problem in assembly.problems:
+        print(problem)
+    if assembly.problems:
+        count = len(assembly.problems)
+        print(f"{count} problem{'s' * (count != 1)} found in {directory}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    kb = assembly.knowledge
+    assert kb is not None
+    print(
+        f"OK: {len(kb.facts)} facts, {len(kb.quotes)} quotes, {len(kb.sources)} sources, "
+        f"{len(kb.people)} people, {len(kb.characters)} characters in {directory}"
+    )
+    return 0
+
+
+def _ask(engine: Engine, args: argparse.Namespace) -> int:
+    if args.json:
+        if args.question:
+            raise CliError(
+                "error: with --json, questions are read from stdin, one per line", EXIT_USAGE
+            )
+        for line in sys.stdin:
+            question = line.strip()
+            if question:
+                print(json.dumps(engine.answer(question).to_json(), ensure_ascii=False), flush=True)
+        return 0
+    question = " ".join(args.question).strip()
+    if not question:
+        raise CliError(
+            'error: the question is empty; try: etoile-bot ask "who plays Cheyenne?"', EXIT_USAGE
+        )
+    answer = engine.answer(question)
+    print(render_answer(answer))
+    return 0 if answer.answered else EXIT_PROBLEMS
+
+
+def _run_discord(settings: Settings, sync_only: bool) -> int:
+    from bot.runner import run_bot
+
+    return run_bot(settings, sync_only=sync_only)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = _settings()
+        knowledge_dir = args.knowledge or settings.knowledge_dir
+        if args.command == "kb" and args.kb_command == "check":
+            return _check(args.directory or knowledge_dir)
+        if args.command in ("run", "sync"):
+            return _run_discord(settings, sync_only=args.command == "sync")
+        if args.command is None and settings.discord_token:
+            return _run_discord(settings, sync_only=False)
+        kb = _load(knowledge_dir)
+        if args.command == "kb":
+            print(export_json(kb) if args.format == "json" else export_yaml(kb))
+            return 0
+        engine = Engine(kb)
+        if args.command == "ask":
+            return _ask(engine, args)
+        return chat(engine, history=settings.data_dir / "chat_history")
+    except CliError as error:
+        print(error, file=sys.stderr)
+        return error.status
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    except yaml.YAMLError as error:  # pragma: no cover - loader already turns these into problems
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_PROBLEMS

@@ -1,0 +1,188 @@
+"""The bot: a discord.py client that owns the knowledge service and the store.
+
+Features live in extensions under `bot/exts/`, loaded in `setup_hook`. Command sync
+is explicit: at start only to the development guild (instant); globally only when
+an owner asks (`etoile-bot sync` or `/kb sync`), because global sync is rate-limited
+and slow to propagate.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import traceback
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.cooldown import Cooldown
+from bot.kb.service import KnowledgeService
+from bot.render import NO_MENTIONS
+from bot.settings import Settings
+from bot.storage.store import AsyncStore, Store
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS = (
+    "bot.exts.ask",
+    "bot.exts.browse",
+    "bot.exts.facts",
+    "bot.exts.kb_admin",
+    "bot.exts.guild_settings",
+)
+
+APOLOGY = (
+    "Sorry, something went wrong on my side. It has been logged; please try again in a moment."
+)
+
+
+def intents(settings: Settings) -> discord.Intents:
+    """Only what the bot uses: guilds (for roles and channels) and messages that mention it."""
+    chosen = discord.Intents.none()
+    chosen.guilds = True
+    chosen.guild_messages = True
+    chosen.dm_messages = True
+    chosen.message_content = settings.message_content_intent  # privileged; only for Q&A channels
+    return chosen
+
+
+class EtoileTree(app_commands.CommandTree):
+    async def on_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        if isinstance(error, app_commands.CheckFailure):
+            await send_private(interaction, str(error) or "You can't use this command here.")
+            return
+        command = interaction.command.qualified_name if interaction.command else "?"
+        log.error(
+            "Command /%s failed for user %s in guild %s:\n%s",
+            command,
+            interaction.user.id,
+            interaction.guild_id,
+            "".join(traceback.format_exception(error)),
+        )
+        await send_private(interaction, APOLOGY)
+
+
+async def send_private(interaction: discord.Interaction, text: str) -> None:
+    """An ephemeral reply, whether or not the interaction was already answered."""
+    with contextlib.suppress(discord.HTTPException):
+        if interaction.response.is_done():
+            await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        else:
+            await interaction.response.send_message(
+                text, ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
+
+
+class _EtoileBotMixin:
+    """Shared by the plain and the auto-sharded bot."""
+
+    settings: Settings
+    knowledge: KnowledgeService
+    db: AsyncStore
+    cooldown: Cooldown
+
+    def _setup_state(self, settings: Settings, knowledge: KnowledgeService | None) -> None:
+        self.settings = settings
+        self.knowledge = knowledge or KnowledgeService(
+            settings.knowledge_dir, settings.data_dir / "overlays"
+        )
+        self.cooldown = Cooldown(settings.cooldown_seconds)
+        self._watch_task: asyncio.Task[None] | None = None
+
+    async def setup_hook(self) -> None:
+        bot: commands.Bot = self  # type: ignore[assignment]
+        if self.knowledge._snapshot is None:
+            await asyncio.to_thread(self.knowledge.load)
+        store = await asyncio.to_thread(Store.open, self.settings.data_dir / "bot.sqlite3")
+        self.db = AsyncStore(store)
+        for extension in EXTENSIONS:
+            await bot.load_extension(extension)
+        if self.settings.dev_guild_id:
+            guild = discord.Object(self.settings.dev_guild_id)
+            bot.tree.copy_global_to(guild=guild)
+            synced = await bot.tree.sync(guild=guild)
+            log.info("Synced %d commands to the development guild %s", len(synced), guild.id)
+        self._watch_task = asyncio.create_task(self._watch_knowledge(), name="knowledge-watch")
+
+    async def _watch_knowledge(self) -> None:
+        """Pick up hand edits of the knowledge files while the bot runs."""
+        while True:
+            await asyncio.sleep(self.settings.watch_interval_seconds)
+            try:
+                report = await asyncio.to_thread(self.knowledge.reload_if_changed)
+            except Exception:
+                log.exception("Knowledge watch failed; will try again")
+                continue
+            if report.changed or report.problems:
+                log.info("Knowledge reloaded from disk (%d problems)", len(report.problems))
+            if report.problems:
+                await self.notify_owners(
+                    "A knowledge file failed validation; the last good version keeps answering:\n"
+                    + "\n".join(f"• {p}" for p in report.problems[:10])
+                )
+
+    def owner_ids_all(self) -> set[int]:
+        """OWNER_IDS plus the application's owner (or team), fetched by discord.py at login."""
+        owners = set(self.settings.owner_ids)
+        app = getattr(self, "application", None)
+        if app is not None:
+            if app.team:
+                owners |= {m.id for m in app.team.members}
+            elif app.owner:
+                owners.add(app.owner.id)
+        return owners
+
+    async def notify_owners(self, text: str) -> None:
+        bot: commands.Bot = self  # type: ignore[assignment]
+        for owner_id in self.owner_ids_all():
+            try:
+                user = bot.get_user(owner_id) or await bot.fetch_user(owner_id)
+                await user.send(text[:2000], allowed_mentions=NO_MENTIONS)
+            except discord.HTTPException:
+                log.warning("Could not DM owner %s", owner_id)
+
+    async def close(self) -> None:
+        if self._watch_task:
+            self._watch_task.cancel()
+        await super().close()  # type: ignore[misc]
+        if hasattr(self, "db"):
+            await asyncio.to_thread(self.db.close)
+
+
+def _options(settings: Settings) -> dict[str, object]:
+    return {
+        "command_prefix": commands.when_mentioned,
+        "intents": intents(settings),
+        "tree_cls": EtoileTree,
+        "allowed_mentions": NO_MENTIONS,
+        "help_command": None,
+    }
+
+
+class EtoileBot(_EtoileBotMixin, commands.Bot):
+    def __init__(
+        self, settings: Settings, knowledge: KnowledgeService | None = None, **options: object
+    ) -> None:
+        super().__init__(**{**_options(settings), **options})  # type: ignore[arg-type]
+        self._setup_state(settings, knowledge)
+
+
+class ShardedEtoileBot(_EtoileBotMixin, commands.AutoShardedBot):
+    def __init__(
+        self, settings: Settings, knowledge: KnowledgeService | None = None, **options: object
+    ) -> None:
+        super().__init__(**{**_options(settings), "shard_count": settings.shard_count, **options})  # type: ignore[arg-type]
+        self._setup_state(settings, knowledge)
+
+
+AnyBot = EtoileBot | ShardedEtoileBot
+
+
+def create_bot(settings: Settings, **options: object) -> AnyBot:
+    if settings.shard_count:
+        return ShardedEtoileBot(settings, **options)
+    return EtoileBot(settings, **options)

@@ -1,0 +1,487 @@
+"""Read knowledge files, validate them, and build a `KnowledgeBase`.
+
+Loading and checking are one path: `etoile-bot kb check`, the bot at start-up, a
+reload and a moderator's upload all go through `load_documents` + `assemble`, so a
+file the checker accepts is exactly a file the bot can serve.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz import process
+
+from bot.kb.model import (
+    Character,
+    Entity,
+    Episode,
+    Fact,
+    KnowledgeBase,
+    Origin,
+    Person,
+    Quote,
+    Source,
+)
+from bot.kb.yamlread import (
+    Problem,
+    YamlFileError,
+    YamlList,
+    YamlMap,
+    line_of,
+    read_yaml_file,
+    read_yaml_text,
+)
+from bot.qa.normalize import normalize
+
+MAX_ANSWER_CHARS = 1000
+"""An answer is one to three sentences; with its citations it must fit one Discord embed."""
+MAX_CITATIONS_CHARS = 1024
+"""All citations of a fact are shown in one embed field."""
+MAX_QUESTION_CHARS = 300
+MAX_QUOTE_CHARS = 1500
+MAX_TEXT_CHARS = 500
+
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+DATE_PATTERN = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
+URL_PATTERN = re.compile(r"^https?://[^\s<>\"]+$")
+
+BILLINGS = ("main", "recurring", "guest", "cameo")
+ENTITY_KINDS = ("company", "place", "show", "work", "event", "organisation")
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    kind: str  # id, text, texts, ids, int, bool, date, url, choice
+    required: bool = False
+    max_chars: int = MAX_TEXT_CHARS
+    choices: tuple[str, ...] = ()
+
+
+SECTIONS: dict[str, dict[str, FieldSpec]] = {
+    "sources": {
+        "id": FieldSpec("id", True),
+        "title": FieldSpec("text", True),
+        "publisher": FieldSpec("text", True, 200),
+        "author": FieldSpec("text", False, 200),
+        "date": FieldSpec("date"),
+        "url": FieldSpec("url", False, 1000),
+    },
+    "people": {
+        "id": FieldSpec("id", True),
+        "name": FieldSpec("text", True, 100),
+        "aliases": FieldSpec("texts", False, 100),
+        "roles": FieldSpec("texts", False, 50),
+        "about": FieldSpec("text"),
+        "sources": FieldSpec("ids"),
+    },
+    "characters": {
+        "id": FieldSpec("id", True),
+        "name": FieldSpec("text", True, 100),
+        "aliases": FieldSpec("texts", False, 100),
+        "played_by": FieldSpec("id"),
+        "billing": FieldSpec("choice", choices=BILLINGS),
+        "description": FieldSpec("text"),
+        "sources": FieldSpec("ids"),
+    },
+    "entities": {
+        "id": FieldSpec("id", True),
+        "name": FieldSpec("text", True, 100),
+        "kind": FieldSpec("choice", True, choices=ENTITY_KINDS),
+        "aliases": FieldSpec("texts", False, 100),
+        "in_universe": FieldSpec("bool"),
+    },
+    "episodes": {
+        "number": FieldSpec("int", True),
+        "title": FieldSpec("text", True, 100),
+        "sources": FieldSpec("ids"),
+    },
+    "facts": {
+        "id": FieldSpec("id", True),
+        "question": FieldSpec("text", True, MAX_QUESTION_CHARS),
+        "alternates": FieldSpec("texts", False, MAX_QUESTION_CHARS),
+        "answer": FieldSpec("text", True, MAX_ANSWER_CHARS),
+        "sources": FieldSpec("ids", True),
+        "tags": FieldSpec("texts", False, 50),
+        "entities": FieldSpec("ids"),
+        "quote": FieldSpec("id"),
+        "spoiler_episode": FieldSpec("int"),
+    },
+    "quotes": {
+        "id": FieldSpec("id", True),
+        "text": FieldSpec("text", True, MAX_QUOTE_CHARS),
+        "speaker": FieldSpec("id", True),
+        "sources": FieldSpec("ids", True),
+        "context": FieldSpec("text"),
+        "tags": FieldSpec("texts", False, 50),
+    },
+}
+OVERLAY_ONLY = ("retired",)
+
+_RECORD_TYPES: dict[str, Callable[..., Any]] = {
+    "sources": Source,
+    "people": Person,
+    "characters": Character,
+    "entities": Entity,
+    "episodes": Episode,
+    "facts": Fact,
+    "quotes": Quote,
+}
+
+
+@dataclass
+class Document:
+    """The valid records of one file, with the problems found while reading it."""
+
+    name: str
+    records: dict[str, list[Any]] = field(default_factory=lambda: {k: [] for k in SECTIONS})
+    retired: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _suggest(word: str, options: Iterable[str]) -> str:
+    match = process.extractOne(word, list(options), score_cutoff=70)
+    return f" (did you mean '{match[0]}'?)" if match else ""
+
+
+class _Reader:
+    """Turns one parsed file into records, collecting every problem on the way."""
+
+    def __init__(self, name: str, allow_retired: bool) -> None:
+        self.doc = Document(name)
+        self.allow_retired = allow_retired
+
+    def problem(self, line: int | None, where: str, message: str) -> None:
+        self.doc.problems.append(Problem(self.doc.name, line, where, message))
+
+    def read(self, data: Any) -> Document:
+        if data is None:
+            return self.doc
+        if not isinstance(data, YamlMap):
+            self.problem(line_of(data, 1), "", "the file must be a mapping of sections")
+            return self.doc
+        allowed = list(SECTIONS) + (list(OVERLAY_ONLY) if self.allow_retired else [])
+        for section, items in data.items():
+            line = data.key_lines[section]
+            if section not in allowed:
+                self.problem(
+                    line,
+                    section,
+                    f"unknown section; expected one of {', '.join(allowed)}"
+                    + _suggest(section, allowed),
+                )
+            elif section == "retired":
+                self._read_retired(items, line)
+            elif items is None:
+                continue
+            elif not isinstance(items, YamlList):
+                self.problem(line, section, "must be a list (each item starts with '- ')")
+            else:
+                for index, item in enumerate(items):
+                    self._read_item(section, item, items.item_lines[index], index)
+        return self.doc
+
+    def _read_retired(self, items: Any, line: int) -> None:
+        if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+            self.problem(line, "retired", "must be a list of fact ids")
+            return
+        self.doc.retired.extend(items)
+
+    def _read_item(self, section: str, item: Any, line: int, index: int) -> None:
+        specs = SECTIONS[section]
+        if not isinstance(item, YamlMap):
+            self.problem(line, f"{section}[{index + 1}]", "each entry must be a block of fields")
+            return
+        label = item.get("id") or item.get("number")
+        where = (
+            f"{section} › {label}" if isinstance(label, str | int) else f"{section}[{index + 1}]"
+        )
+        values: dict[str, Any] = {}
+        ok = True
+        for key, value in item.items():
+            key_line = item.key_lines.get(key, line)
+            spec = specs.get(key)
+            if spec is None:
+                self.problem(key_line, f"{where} › {key}", "unknown field" + _suggest(key, specs))
+                ok = False
+                continue
+            converted = self._convert(spec, value, key_line, f"{where} › {key}")
+            if converted is _INVALID:
+                ok = False
+            elif converted is not None:
+                values[key] = converted
+        for key, spec in specs.items():
+            if spec.required and key not in values and key not in item:
+                self.problem(line, f"{where} › {key}", "this field is required")
+                ok = False
+        if not ok:
+            return
+        if section in ("facts", "quotes"):
+            values["origin"] = Origin(self.doc.name, line)
+        self.doc.records[section].append((_RECORD_TYPES[section](**values), line))
+
+    def _convert(self, spec: FieldSpec, value: Any, line: int, where: str) -> Any:
+        def bad(message: str) -> object:
+            self.problem(line, where, message)
+            return _INVALID
+
+        if value is None:
+            return bad("is empty") if spec.required else None
+        kind = spec.kind
+        if kind in ("texts", "ids"):
+            if isinstance(value, str):
+                value = [value]
+            if not isinstance(value, list):
+                return bad("must be a list")
+            items = []
+            for element in value:
+                one = self._convert(
+                    FieldSpec("id" if kind == "ids" else "text", True, spec.max_chars),
+                    element,
+                    line,
+                    where,
+                )
+                if one is _INVALID:
+                    return _INVALID
+                items.append(one)
+            if spec.required and not items:
+                return bad("needs at least one entry")
+            return tuple(items)
+        if kind == "int":
+            if isinstance(value, bool) or not isinstance(value, int):
+                return bad(f"must be a whole number, not '{value}'")
+            if not 0 < value < 1000:
+                return bad("must be between 1 and 999")
+            return value
+        if kind == "bool":
+            if not isinstance(value, bool):
+                return bad("must be true or false")
+            return value
+        if kind == "date" and not isinstance(value, str):
+            value = str(value)  # YAML reads 2025-05-28 as a date; we keep the text
+        if not isinstance(value, str | int | float) or isinstance(value, bool):
+            return bad("must be text")
+        text = str(value).strip()
+        if not text:
+            return bad("is empty")
+        if len(text) > spec.max_chars:
+            return bad(f"is {len(text)} characters long; the limit is {spec.max_chars}")
+        if kind == "id" and not ID_PATTERN.match(text):
+            return bad(f"'{text}' is not a valid id: use lowercase letters, digits and dashes")
+        if kind == "date" and not DATE_PATTERN.match(text):
+            return bad(f"'{text}' is not a date: write YYYY, YYYY-MM or YYYY-MM-DD")
+        if kind == "url" and not URL_PATTERN.match(text):
+            return bad(f"'{text}' is not a web address starting with http:// or https://")
+        if kind == "choice" and text not in spec.choices:
+            return bad(
+                f"'{text}' is not one of {', '.join(spec.choices)}" + _suggest(text, spec.choices)
+            )
+        return text
+
+
+_INVALID = object()
+
+
+def read_document(
+    path: Path, display_name: str | None = None, *, overlay: bool = False
+) -> Document:
+    """Read one knowledge file; problems are collected, never raised."""
+    name = display_name or str(path)
+    try:
+        data = read_yaml_file(path, name)
+    except YamlFileError as error:
+        return Document(name, problems=[error.problem])
+    return _Reader(name, overlay).read(data)
+
+
+def parse_document(text: str, name: str, *, overlay: bool = False) -> Document:
+    """Read knowledge from text (a moderator's upload)."""
+    try:
+        data = read_yaml_text(text, name)
+    except YamlFileError as error:
+        return Document(name, problems=[error.problem])
+    return _Reader(name, overlay).read(data)
+
+
+def knowledge_files(directory: Path) -> list[Path]:
+    return sorted(p for p in directory.glob("*.yaml") if p.is_file())
+
+
+def load_documents(directory: Path) -> list[Document]:
+    if not directory.is_dir():
+        raise FileNotFoundError(f"no knowledge folder at {directory}")
+    files = knowledge_files(directory)
+    if not files:
+        raise FileNotFoundError(f"no .yaml files in {directory}")
+    return [read_document(path, _display(path)) for path in files]
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+@dataclass
+class Assembly:
+    knowledge: KnowledgeBase | None
+    problems: list[Problem]
+
+    @property
+    def ok(self) -> bool:
+        return self.knowledge is not None and not self.problems
+
+
+def assemble(documents: list[Document], base: KnowledgeBase | None = None) -> Assembly:
+    """Merge documents (over an optional base) and cross-check every reference.
+
+    With a base, a document's record replaces the base record of the same id: that is
+    how a guild overlay edits a shared fact. Duplicates among the documents themselves
+    are always an error.
+    """
+    problems = [p for d in documents for p in d.problems]
+    merged: dict[str, dict[Any, Any]] = {
+        "sources": dict(base.sources) if base else {},
+        "people": dict(base.people) if base else {},
+        "characters": dict(base.characters) if base else {},
+        "entities": dict(base.entities) if base else {},
+        "episodes": dict(base.episodes) if base else {},
+        "facts": dict(base.facts) if base else {},
+        "quotes": dict(base.quotes) if base else {},
+    }
+    seen: dict[tuple[str, Any], tuple[str, int]] = {}
+    lines: dict[tuple[str, Any], tuple[str, int]] = {}
+    for document in documents:
+        for section, records in document.records.items():
+            namespace = "named" if section in ("people", "characters", "entities") else section
+            for record, line in records:
+                key = record.number if section == "episodes" else record.id
+                if (namespace, key) in seen:
+                    first_file, first_line = seen[(namespace, key)]
+                    problems.append(
+                        Problem(
+                            document.name,
+                            line,
+                            f"{section} › {key}",
+                            f"this id is already used at {first_file}:{first_line}",
+                        )
+                    )
+                    continue
+                seen[(namespace, key)] = (document.name, line)
+                lines[(section, key)] = (document.name, line)
+                for other in ("people", "characters", "entities"):
+                    if namespace == "named" and other != section:
+                        merged[other].pop(key, None)
+                merged[section][key] = record
+    for document in documents:
+        for fact_id in document.retired:
+            if fact_id in merged["facts"] and (("facts", fact_id) not in lines):
+                del merged["facts"][fact_id]
+            elif ("facts", fact_id) not in lines:
+                problems.append(
+                    Problem(
+                        document.name, None, "retired", f"there is no fact '{fact_id}' to retire"
+                    )
+                )
+    problems.extend(_cross_check(merged, lines))
+    if problems:
+        return Assembly(None, problems)
+    return Assembly(KnowledgeBase.build(**merged, loaded_at=time.time()), [])
+
+
+def _cross_check(
+    merged: dict[str, dict[Any, Any]], lines: dict[tuple[str, Any], tuple[str, int]]
+) -> list[Problem]:
+    from bot.qa.citations import citations_text
+
+    problems: list[Problem] = []
+    named = merged["people"].keys() | merged["characters"].keys() | merged["entities"].keys()
+
+    def report(section: str, key: Any, field_name: str, message: str) -> None:
+        if (section, key) not in lines:
+            return  # a base record that this change did not touch
+        file, line = lines[(section, key)]
+        problems.append(Problem(file, line, f"{section} › {key} › {field_name}", message))
+
+    def check_sources(section: str, key: Any, source_ids: tuple[str, ...]) -> None:
+        for source_id in source_ids:
+            if source_id not in merged["sources"]:
+                report(
+                    section,
+                    key,
+                    "sources",
+                    f"unknown source id '{source_id}'" + _suggest(source_id, merged["sources"]),
+                )
+
+    for section in ("people", "characters", "episodes"):
+        for key, record in merged[section].items():
+            check_sources(section, key, record.sources)
+    for key, character in merged["characters"].items():
+        if character.played_by and character.played_by not in merged["people"]:
+            report(
+                "characters",
+                key,
+                "played_by",
+                f"unknown person '{character.played_by}'"
+                + _suggest(character.played_by, merged["people"]),
+            )
+    for key, quote in merged["quotes"].items():
+        check_sources("quotes", key, quote.sources)
+        if quote.speaker not in merged["people"]:
+            report(
+                "quotes",
+                key,
+                "speaker",
+                f"unknown person '{quote.speaker}'" + _suggest(quote.speaker, merged["people"]),
+            )
+    owners: dict[str, str] = {}
+    for key, fact in merged["facts"].items():
+        check_sources("facts", key, fact.sources)
+        for entity_id in fact.entities:
+            if entity_id not in named:
+                report(
+                    "facts",
+                    key,
+                    "entities",
+                    f"unknown person, character or entity '{entity_id}'"
+                    + _suggest(entity_id, named),
+                )
+        if fact.quote and fact.quote not in merged["quotes"]:
+            report(
+                "facts",
+                key,
+                "quote",
+                f"unknown quote id '{fact.quote}'" + _suggest(fact.quote, merged["quotes"]),
+            )
+        sources = tuple(merged["sources"][s] for s in fact.sources if s in merged["sources"])
+        if len(citations_text(sources)) > MAX_CITATIONS_CHARS:
+            report(
+                "facts",
+                key,
+                "sources",
+                "too many sources: the citations would not fit one embed field",
+            )
+        for phrasing in fact.questions:
+            form = normalize(phrasing)
+            if not form:
+                report("facts", key, "alternates", f"'{phrasing}' has no words the bot can match")
+                continue
+            owner = owners.setdefault(form, key)
+            if owner != key:
+                report(
+                    "facts",
+                    key,
+                    "alternates",
+                    f"'{phrasing}' is the same question as one of fact '{owner}'",
+                )
+    return problems
+
+
+def load_directory(directory: Path) -> Assembly:
+    """Read and check every file of a knowledge folder."""
+    return assemble(load_documents(directory))

@@ -1,0 +1,165 @@
+"""Immutable records of the knowledge base.
+
+A `KnowledgeBase` is built once, never mutated, and replaced whole when the files
+change, so any number of readers can answer from it without locks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a record was read from, so errors and history can point at it."""
+
+    file: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    id: str
+    title: str
+    publisher: str
+    author: str | None = None
+    date: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+    about: str | None = None
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Character:
+    id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    played_by: str | None = None
+    billing: str | None = None
+    description: str | None = None
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A company, place, or show a question can name."""
+
+    id: str
+    name: str
+    kind: str
+    aliases: tuple[str, ...] = ()
+    in_universe: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Episode:
+    number: int
+    title: str
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    id: str
+    question: str
+    answer: str
+    sources: tuple[str, ...]
+    alternates: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    entities: tuple[str, ...] = ()
+    quote: str | None = None
+    spoiler_episode: int | None = None
+    origin: Origin | None = field(default=None, compare=False)
+
+    @property
+    def questions(self) -> tuple[str, ...]:
+        """The canonical question first, then every alternate phrasing."""
+        return (self.question, *self.alternates)
+
+    @property
+    def is_spoiler(self) -> bool:
+        return self.spoiler_episode is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    id: str
+    text: str
+    speaker: str
+    sources: tuple[str, ...]
+    context: str | None = None
+    tags: tuple[str, ...] = ()
+    origin: Origin | None = field(default=None, compare=False)
+
+
+NamedRecord = Person | Character | Entity
+
+
+def _frozen(mapping: dict) -> Mapping:
+    return MappingProxyType(dict(mapping))
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    """Everything the bot knows, indexed by id. Read-only once built."""
+
+    sources: Mapping[str, Source]
+    people: Mapping[str, Person]
+    characters: Mapping[str, Character]
+    entities: Mapping[str, Entity]
+    episodes: Mapping[int, Episode]
+    facts: Mapping[str, Fact]
+    quotes: Mapping[str, Quote]
+    loaded_at: float = 0.0
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        sources: dict[str, Source],
+        people: dict[str, Person],
+        characters: dict[str, Character],
+        entities: dict[str, Entity],
+        episodes: dict[int, Episode],
+        facts: dict[str, Fact],
+        quotes: dict[str, Quote],
+        loaded_at: float = 0.0,
+    ) -> KnowledgeBase:
+        return cls(
+            sources=_frozen(sources),
+            people=_frozen(people),
+            characters=_frozen(characters),
+            entities=_frozen(entities),
+            episodes=_frozen(dict(sorted(episodes.items()))),
+            facts=_frozen(facts),
+            quotes=_frozen(quotes),
+            loaded_at=loaded_at,
+        )
+
+    def named(self, record_id: str) -> NamedRecord | None:
+        """The person, character or entity with this id."""
+        return (
+            self.people.get(record_id)
+            or self.characters.get(record_id)
+            or self.entities.get(record_id)
+        )
+
+    def citations(self, source_ids: tuple[str, ...]) -> tuple[Source, ...]:
+        return tuple(self.sources[s] for s in source_ids if s in self.sources)
+
+    def speaker_name(self, quote: Quote) -> str:
+        person = self.people.get(quote.speaker)
+        return person.name if person else quote.speaker
+
+    def quote_for(self, fact: Fact) -> Quote | None:
+        return self.quotes.get(fact.quote) if fact.quote else None

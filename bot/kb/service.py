@@ -1,0 +1,169 @@
+"""The knowledge the bot serves: the shared base plus one overlay per guild.
+
+Each guild sees the shared base with its own overlay applied (facts it added or
+edited, facts it retired); no guild's overlay can change what another sees. Every
+reload builds new knowledge bases and engines off to the side and swaps them in
+whole, so readers always see a complete, valid version. A reload that finds a
+problem keeps the last good version serving and reports the problem.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.kb.loader import Document, assemble, knowledge_files, load_documents, read_document
+from bot.kb.model import KnowledgeBase
+from bot.kb.yamlread import Problem
+from bot.qa.engine import Engine
+
+log = logging.getLogger(__name__)
+
+Fingerprint = tuple[tuple[str, int, int], ...]
+
+
+class KnowledgeUnavailable(RuntimeError):
+    """The shared base could not be loaded at all (start-up with broken files)."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(map(str, problems[:3])))
+        self.problems = problems
+
+
+@dataclass
+class ReloadReport:
+    changed: bool = False
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    base: KnowledgeBase
+    base_engine: Engine
+    overlays: dict[int, Document]
+    engines: dict[int, Engine]
+
+
+class KnowledgeService:
+    def __init__(self, knowledge_dir: Path, overlay_dir: Path) -> None:
+        self.knowledge_dir = knowledge_dir
+        self.overlay_dir = overlay_dir
+        self._write_lock = threading.Lock()
+        self._snapshot: _Snapshot | None = None
+        self._fingerprint: Fingerprint = ()
+
+    # -- reading ----------------------------------------------------------------------
+
+    @property
+    def base(self) -> KnowledgeBase:
+        return self._current().base
+
+    def engine_for(self, guild_id: int | None) -> Engine:
+        snapshot = self._current()
+        if guild_id is None:
+            return snapshot.base_engine
+        return snapshot.engines.get(guild_id, snapshot.base_engine)
+
+    def overlay(self, guild_id: int) -> Document | None:
+        return self._current().overlays.get(guild_id)
+
+    def overlay_path(self, guild_id: int) -> Path:
+        return self.overlay_dir / f"{guild_id}.yaml"
+
+    def _current(self) -> _Snapshot:
+        if self._snapshot is None:
+            raise KnowledgeUnavailable(
+                [Problem(str(self.knowledge_dir), None, "", "not loaded yet")]
+            )
+        return self._snapshot
+
+    # -- loading ----------------------------------------------------------------------
+
+    def load(self) -> ReloadReport:
+        """Read everything from disk. At start-up a broken base raises; later it is kept."""
+        with self._write_lock:
+            fingerprint = self.fingerprint()
+            try:
+                base_assembly = assemble(load_documents(self.knowledge_dir))
+            except FileNotFoundError as error:
+                base_assembly = None
+                problems = [Problem(str(self.knowledge_dir), None, "", str(error))]
+            else:
+                problems = list(base_assembly.problems)
+            if base_assembly is None or base_assembly.knowledge is None:
+                if self._snapshot is None:
+                    raise KnowledgeUnavailable(problems)
+                log.error(
+                    "Knowledge reload refused; the last good version keeps serving: %s", problems
+                )
+                self._fingerprint = fingerprint
+                return ReloadReport(False, problems)
+            base = base_assembly.knowledge
+            overlays: dict[int, Document] = {}
+            engines: dict[int, Engine] = {}
+            previous = self._snapshot
+            for path in self._overlay_files():
+                guild_id = int(path.stem)
+                document = read_document(path, str(path), overlay=True)
+                merged = assemble([document], base=base)
+                if merged.knowledge is None:
+                    problems.extend(merged.problems)
+                    if (
+                        previous and guild_id in previous.overlays
+                    ):  # keep the guild's last good overlay
+                        kept = assemble([previous.overlays[guild_id]], base=base)
+                        if kept.knowledge is not None:
+                            overlays[guild_id] = previous.overlays[guild_id]
+                            engines[guild_id] = Engine(kept.knowledge)
+                    continue
+                overlays[guild_id] = document
+                engines[guild_id] = Engine(merged.knowledge)
+            self._snapshot = _Snapshot(base, Engine(base), overlays, engines)
+            self._fingerprint = fingerprint
+            if problems:
+                log.error("Knowledge loaded with problems: %s", "; ".join(map(str, problems)))
+            return ReloadReport(True, problems)
+
+    def reload_if_changed(self) -> ReloadReport:
+        """Pick up hand edits on disk; cheap when nothing changed (a stat per file)."""
+        if self.fingerprint() == self._fingerprint:
+            return ReloadReport(False)
+        return self.load()
+
+    def fingerprint(self) -> Fingerprint:
+        files = list(knowledge_files(self.knowledge_dir)) if self.knowledge_dir.is_dir() else []
+        files += self._overlay_files()
+        stamps = []
+        for path in files:
+            try:
+                stat = path.stat()
+            except FileNotFoundError:
+                continue
+            stamps.append((str(path), stat.st_mtime_ns, stat.st_size))
+        return tuple(stamps)
+
+    def _overlay_files(self) -> list[Path]:
+        if not self.overlay_dir.is_dir():
+            return []
+        return sorted(p for p in self.overlay_dir.glob("*.yaml") if p.stem.isdigit())
+
+    # -- swapping in one guild's new overlay --------------------------------------------
+
+    def install_overlay(self, guild_id: int, document: Document) -> KnowledgeBase:
+        """Swap in a guild's overlay that the caller has validated and written to disk."""
+        with self._write_lock:
+            snapshot = self._current()
+            merged = assemble([document], base=snapshot.base)
+            if merged.knowledge is None:
+                raise ValueError("; ".join(map(str, merged.problems)))
+            overlays = {**snapshot.overlays, guild_id: document}
+            engines = {**snapshot.engines, guild_id: Engine(merged.knowledge)}
+            self._snapshot = _Snapshot(snapshot.base, snapshot.base_engine, overlays, engines)
+            self._fingerprint = self.fingerprint()
+            return merged.knowledge

@@ -1,0 +1,1 @@
+"""Question answering: normalisation, the search index, the engine and its answer object."""

@@ -1,0 +1,38 @@
+"""How a source is cited, the same way in the terminal, in JSON and on Discord."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from bot.kb.model import Source
+
+
+def citation_line(source: Source, *, markdown: bool = True) -> str:
+    """'Title' — Publisher (Author), date, with the title linked when there is a URL."""
+    title = f"“{source.title}”"
+    if source.url and markdown:
+        # Angle brackets stop Discord from unfurling a preview of every link.
+        title = f"[{source.title}](<{source.url}>)"
+    parts = [f"{title} — {source.publisher}"]
+    if source.author:
+        parts.append(source.author)
+    if source.date:
+        parts.append(source.date)
+    line = ", ".join(parts)
+    if source.url and not markdown:
+        line += f" <{source.url}>"
+    return line
+
+
+def citations_text(sources: Iterable[Source], *, markdown: bool = True) -> str:
+    return "\n".join(f"• {citation_line(s, markdown=markdown)}" for s in sources)
+
+
+def citation_dict(source: Source) -> dict[str, str | None]:
+    return {
+        "title": source.title,
+        "publisher": source.publisher,
+        "author": source.author,
+        "date": source.date,
+        "url": source.url,
+    }

@@ -1,0 +1,195 @@
+"""A search index over one knowledge base, built once and then only read.
+
+Every fact and quote becomes a `Doc`: its question forms (the phrasings fans use)
+and a bag of tokens from its other fields, each field with its own weight. Inverted
+postings keep the cost of a question proportional to the documents that share its
+rarer words, not to the size of the knowledge base.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+
+from bot.kb.model import Character, Fact, KnowledgeBase, Person, Quote
+from bot.qa.normalize import INTERROGATIVES, tokens
+
+# How much a query word found in each field counts towards coverage.
+FIELD_WEIGHTS = {"question": 1.0, "entity": 0.9, "tag": 0.8, "answer": 0.6}
+
+# Kinds of named things that a question must stay on: a question naming Cheyenne is
+# never answered with a fact about Jack. Places are looser (a fact about the Paris
+# company need not name the city).
+CONSTRAINING_KINDS = frozenset({"person", "character", "company", "outside-show"})
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    doc: int
+    tokens: frozenset[str]
+    text: str  # normalised, for the fuzzy re-ranking
+
+
+@dataclass(frozen=True, slots=True)
+class Doc:
+    key: str  # fact or quote id
+    fact: Fact | None
+    quote: Quote | None
+    entities: frozenset[str]
+    forms: tuple[int, ...]  # indexes into Index.forms
+    field_weight: dict[str, float]  # token -> best field weight for this doc
+
+
+class Index:
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.docs: list[Doc] = []
+        self.forms: list[Form] = []
+        self.doc_postings: dict[str, list[int]] = defaultdict(list)
+        self.aliases: dict[tuple[str, ...], set[str]] = defaultdict(set)
+        self.kinds: dict[str, str] = {}
+        self.related: dict[str, set[str]] = defaultdict(set)
+        self.spellings: dict[str, list[frozenset[str]]] = defaultdict(list)
+        self.entity_docs: dict[str, list[int]] = defaultdict(list)
+        self._index_names(kb)
+        for fact in kb.facts.values():
+            self._add_fact(fact)
+        for quote in kb.quotes.values():
+            self._add_quote(quote)
+        document_count = len(self.docs) or 1
+        self.idf: dict[str, float] = {
+            token: math.log((document_count + 1) / (len(postings) + 0.5)) + 1.0
+            for token, postings in self.doc_postings.items()
+        }
+        self.unknown_weight = max(self.idf.values(), default=1.0)
+        self.vocabulary_set = frozenset(self.doc_postings)
+        self.max_alias_length = max((len(a) for a in self.aliases), default=1)
+        self.form_weights = [sum(self.weight(t) for t in form.tokens) for form in self.forms]
+        self.doc_postings = self._central_first()
+
+    def _central_first(self) -> dict[str, tuple[int, ...]]:
+        """Postings ordered so documents where the word sits in a short phrasing come first.
+
+        A question made only of common words looks at the head of these lists only,
+        which keeps its cost bounded on a very large knowledge base.
+        """
+        centrality: dict[tuple[int, str], float] = {}
+        for form_index, form in enumerate(self.forms):
+            weight = self.form_weights[form_index]
+            for token in form.tokens:
+                key = (form.doc, token)
+                if weight < centrality.get(key, math.inf):
+                    centrality[key] = weight
+        return {
+            token: tuple(sorted(docs, key=lambda d, t=token: centrality.get((d, t), math.inf)))
+            for token, docs in self.doc_postings.items()
+        }
+
+    def weight(self, token: str) -> float:
+        idf = self.idf.get(token, self.unknown_weight)
+        if token in INTERROGATIVES:
+            return min(idf, 1.0) * 0.5
+        return idf
+
+    # -- building -------------------------------------------------------------------
+
+    def _index_names(self, kb: KnowledgeBase) -> None:
+        named: list[tuple[str, str, tuple[str, ...], str]] = []
+        for person in kb.people.values():
+            named.append((person.id, person.name, person.aliases, "person"))
+        for character in kb.characters.values():
+            named.append((character.id, character.name, character.aliases, "character"))
+            if character.played_by:
+                self.related[character.id].add(character.played_by)
+                self.related[character.played_by].add(character.id)
+        for entity in kb.entities.values():
+            kind = entity.kind if entity.in_universe else "outside-show"
+            named.append((entity.id, entity.name, entity.aliases, kind))
+        for record_id, name, aliases, kind in named:
+            self.kinds[record_id] = kind
+            for alias in (name, *aliases):
+                alias_tokens = tuple(tokens(alias))
+                if alias_tokens:
+                    self.aliases[alias_tokens].add(record_id)
+                    self.spellings[record_id].append(frozenset(alias_tokens))
+
+    def _names_of(self, record_id: str) -> list[str]:
+        record = self.kb.named(record_id)
+        if record is None:
+            return []
+        names = [record.name, *record.aliases]
+        if isinstance(record, Character) and record.played_by in self.kb.people:
+            names.append(self.kb.people[record.played_by].name)
+        if isinstance(record, Person):
+            names.extend(c.name for c in self.kb.characters.values() if c.played_by == record.id)
+        return names
+
+    def _add_doc(
+        self,
+        key: str,
+        fact: Fact | None,
+        quote: Quote | None,
+        phrasings: list[str],
+        fields: dict[str, list[str]],
+        entities: frozenset[str],
+    ) -> None:
+        doc_index = len(self.docs)
+        field_weight: dict[str, float] = {}
+        form_indexes: list[int] = []
+        seen_forms: set[frozenset[str]] = set()
+        for phrasing in phrasings:
+            form_tokens = tokens(phrasing)
+            token_set = frozenset(form_tokens)
+            if not token_set or token_set in seen_forms:
+                continue
+            seen_forms.add(token_set)
+            form_index = len(self.forms)
+            self.forms.append(Form(doc_index, token_set, " ".join(form_tokens)))
+            form_indexes.append(form_index)
+            for token in token_set:
+                field_weight[token] = FIELD_WEIGHTS["question"]
+        for field_name, texts in fields.items():
+            weight = FIELD_WEIGHTS[field_name]
+            for text in texts:
+                for token in tokens(text):
+                    if field_weight.get(token, 0.0) < weight:
+                        field_weight[token] = weight
+        for token in field_weight:
+            self.doc_postings[token].append(doc_index)
+        for entity_id in entities:
+            self.entity_docs[entity_id].append(doc_index)
+        self.docs.append(Doc(key, fact, quote, entities, tuple(form_indexes), field_weight))
+
+    def _add_fact(self, fact: Fact) -> None:
+        names = [name for entity_id in fact.entities for name in self._names_of(entity_id)]
+        self._add_doc(
+            fact.id,
+            fact,
+            None,
+            list(fact.questions),
+            {
+                "entity": names,
+                "tag": [t.replace("-", " ") for t in fact.tags],
+                "answer": [fact.answer],
+            },
+            frozenset(fact.entities),
+        )
+
+    def _add_quote(self, quote: Quote) -> None:
+        speaker = self._names_of(quote.speaker)
+        # A quote is found by its words, by its topic, and by who said it.
+        phrasings = [quote.text]
+        if quote.context:
+            phrasings.append(quote.context)
+        self._add_doc(
+            quote.id,
+            None,
+            quote,
+            phrasings,
+            {
+                "entity": [*speaker, "quote", "said"],
+                "tag": [t.replace("-", " ") for t in quote.tags],
+            },
+            frozenset({quote.speaker}),
+        )

@@ -1,0 +1,176 @@
+"""Turning answers into Discord messages that respect every Discord limit.
+
+Rendering only: no I/O. Truncation always cuts the answer text, never the
+citations, because an answer without its sources is worse than a shorter one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import discord
+
+from bot.kb.model import KnowledgeBase, Quote
+from bot.qa.answer import Answer, Outcome
+from bot.qa.citations import citation_line
+
+CONTENT_LIMIT = 2000
+TITLE_LIMIT = 256
+DESCRIPTION_LIMIT = 4096
+FIELD_COUNT_LIMIT = 25
+FIELD_NAME_LIMIT = 256
+FIELD_VALUE_LIMIT = 1024
+FOOTER_LIMIT = 2048
+EMBED_TOTAL_LIMIT = 6000
+CHOICE_LIMIT = 25
+CHOICE_NAME_LIMIT = 100
+BUTTON_LABEL_LIMIT = 80
+
+COLOUR = discord.Colour.from_rgb(201, 162, 39)  # stage-light gold
+NO_MENTIONS = discord.AllowedMentions.none()
+
+ABSTAIN_TEXT = (
+    "I don't know that one, and I'd rather not guess. I answer questions about the series "
+    "**Étoile**: its cast and characters, creators, production, episodes, release and "
+    "reception, and what the people behind it said. Try `/sources` or `/about`."
+)
+
+
+def truncate(text: str, limit: int) -> str:
+    """Cut at a word boundary when possible, with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit * 0.6:
+        cut = cut[:space]
+    return cut.rstrip() + "…"
+
+
+def spoiler(text: str) -> str:
+    """Discord spoiler tags; a '||' inside the text would end the spoiler early."""
+    return f"||{text.replace('||', '| |')}||"
+
+
+def citations_field(sources: list[str]) -> str:
+    """The citations, one per line, dropping whole lines (never cutting one) to fit."""
+    lines = [f"• {line}" for line in sources]
+    while lines and len("\n".join(lines)) > FIELD_VALUE_LIMIT:
+        dropped = len(sources) - len(lines) + 1
+        lines = lines[:-1]
+        more = f"…and {dropped} more"
+        if len("\n".join([*lines, more])) <= FIELD_VALUE_LIMIT:
+            return "\n".join([*lines, more])
+    return "\n".join(lines) or "—"
+
+
+def embed_length(embed: discord.Embed) -> int:
+    return len(embed)  # discord.py counts title, description, fields, footer and author
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """Keyword arguments for a send call: content and embed."""
+
+    content: str | None
+    embed: discord.Embed
+
+
+def quote_block(quote: Quote, speaker: str) -> str:
+    return f"> “{quote.text}”\n> — **{speaker}**"
+
+
+def render_answer(answer: Answer, *, hide_spoilers: bool = True) -> Rendered:
+    if answer.outcome is Outcome.ABSTAIN:
+        return Rendered(
+            None, discord.Embed(description=ABSTAIN_TEXT, colour=discord.Colour.light_grey())
+        )
+    if answer.outcome is Outcome.CHOICES:
+        lines = "\n".join(
+            f"{n}. {choice_label(c.question, c.spoiler)}" for n, c in enumerate(answer.choices, 1)
+        )
+        embed = discord.Embed(
+            title="Did you mean one of these?",
+            description=truncate(f"I'm not sure which you mean:\n{lines}", DESCRIPTION_LIMIT),
+            colour=discord.Colour.blurple(),
+        )
+        return Rendered(None, embed)
+    fact = answer.fact
+    is_spoiler = answer.spoiler and hide_spoilers
+    if fact is not None:
+        title = f"Spoiler: episode {fact.spoiler_episode}" if is_spoiler else fact.question
+        body = fact.answer
+        quote = answer.quote
+    else:
+        title = f"A quote by {answer.speaker}"
+        body = ""
+        quote = answer.quote
+    quote_text = quote_block(quote, answer.speaker or "") if quote else ""
+    citations = citations_field([citation_line(s) for s in answer.citations])
+    footer = f"{'fact' if fact else 'quote'} {answer.id} · 👎 Wrong tells the moderators"
+    room = min(
+        DESCRIPTION_LIMIT,
+        EMBED_TOTAL_LIMIT - len(title) - len(citations) - len("Sources") - len(footer),
+    )
+    parts: list[str] = []
+    if body:
+        quote_room = len(quote_text) + 2 if quote_text else 0
+        budget = room - quote_room - (4 if is_spoiler else 0)
+        if budget < 100 and quote_text:  # a huge quote: shorten the quote, keep the answer
+            quote_text = truncate(quote_text, max(0, room // 2))
+            budget = room - len(quote_text) - 2 - (4 if is_spoiler else 0)
+        text = truncate(body, budget)
+        parts.append(spoiler(text) if is_spoiler else text)
+    if quote_text:
+        parts.append(truncate(quote_text, room - sum(len(p) + 2 for p in parts)))
+    embed = discord.Embed(
+        title=truncate(title, TITLE_LIMIT),
+        description="\n\n".join(parts),
+        colour=COLOUR,
+    )
+    embed.add_field(name="Sources", value=citations, inline=False)
+    embed.set_footer(text=truncate(footer, FOOTER_LIMIT))
+    content = None
+    if answer.spoiler:
+        content = f"⚠️ **Spoiler for episode {fact.spoiler_episode}** below." if fact else None
+    return Rendered(content, embed)
+
+
+def choice_label(question: str, is_spoiler: bool, limit: int = CHOICE_NAME_LIMIT) -> str:
+    """A choice never reveals a spoiler, even in its label."""
+    return "A spoiler question (hidden)" if is_spoiler else truncate(question, limit)
+
+
+def render_quote(kb: KnowledgeBase, quote: Quote) -> Rendered:
+    speaker = kb.speaker_name(quote)
+    embed = discord.Embed(
+        title=truncate(f"A quote by {speaker}", TITLE_LIMIT),
+        description=truncate(quote_block(quote, speaker), DESCRIPTION_LIMIT),
+        colour=COLOUR,
+    )
+    if quote.context:
+        embed.add_field(
+            name="Context", value=truncate(quote.context, FIELD_VALUE_LIMIT), inline=False
+        )
+    embed.add_field(
+        name="Source",
+        value=citations_field([citation_line(s) for s in kb.citations(quote.sources)]),
+        inline=False,
+    )
+    embed.set_footer(text=f"quote {quote.id}")
+    return Rendered(None, embed)
+
+
+def paginate(lines: list[str], per_page: int = 10) -> list[str]:
+    """Pages of whole lines, each within an embed description."""
+    pages: list[str] = []
+    current: list[str] = []
+    for line in lines:
+        line = truncate(line, 1000)
+        if len(current) >= per_page or len("\n".join([*current, line])) > DESCRIPTION_LIMIT:
+            pages.append("\n".join(current))
+            current = []
+        current.append(line)
+    if current:
+        pages.append("\n".join(current))
+    return pages or ["Nothing here yet."]

@@ -1,0 +1,80 @@
+"""Starting the Discord bot: logging, the token, and clear messages when it fails."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import logging.handlers
+import sys
+
+import discord
+
+from bot.client import create_bot
+from bot.kb.service import KnowledgeService, KnowledgeUnavailable
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+TOKEN_HELP = (
+    "Create an application at https://discord.com/developers/applications, open Bot, "
+    "press Reset Token, and put it in DISCORD_TOKEN (environment or .env; see .env.example)."
+)
+
+
+def setup_logging(settings: Settings) -> None:
+    """discord.py's console logging, plus a rotating file in the data folder."""
+    discord.utils.setup_logging(level=getattr(logging, settings.log_level), root=True)
+    log_dir = settings.data_dir / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    handler = logging.handlers.RotatingFileHandler(
+        log_dir / "bot.log", maxBytes=5 * 1024 * 1024, backupCount=5, encoding="utf-8"
+    )
+    handler.setFormatter(
+        logging.Formatter(
+            "[{asctime}] [{levelname:<8}] {name}: {message}", "%Y-%m-%d %H:%M:%S", style="{"
+        )
+    )
+    logging.getLogger().addHandler(handler)
+
+
+def run_bot(settings: Settings, *, sync_only: bool = False) -> int:
+    token = settings.discord_token.reveal()
+    if not token:
+        print(f"error: DISCORD_TOKEN is not set. {TOKEN_HELP}", file=sys.stderr)
+        return 2
+    knowledge = KnowledgeService(settings.knowledge_dir, settings.data_dir / "overlays")
+    try:
+        knowledge.load()
+    except KnowledgeUnavailable as error:
+        print(f"error: the knowledge base cannot be loaded: {error}", file=sys.stderr)
+        return 1
+    setup_logging(settings)
+    bot = create_bot(settings, knowledge=knowledge)
+    try:
+        if sync_only:
+            asyncio.run(_sync_globally(bot, token))
+        else:
+            bot.run(token, log_handler=None)  # logging is already set up above
+    except discord.LoginFailure:
+        print(f"error: Discord rejected the token in DISCORD_TOKEN. {TOKEN_HELP}", file=sys.stderr)
+        return 1
+    except discord.PrivilegedIntentsRequired:
+        print(
+            "error: MESSAGE_CONTENT_INTENT is on but the Message Content intent is not enabled "
+            "for this bot in the Developer Portal (Bot → Privileged Gateway Intents).",
+            file=sys.stderr,
+        )
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    return 0
+
+
+async def _sync_globally(bot: discord.Client, token: str) -> None:
+    """Log in (which runs setup_hook and loads every extension), publish, log out."""
+    async with bot:
+        await bot.login(token)
+        synced = await bot.tree.sync()  # type: ignore[attr-defined]
+        print(
+            f"Synced {len(synced)} commands globally; Discord may take up to an hour to show them."
+        )

@@ -1,0 +1,115 @@
+"""All configuration, typed, read once from the environment (and a `.env` file).
+
+Every setting is documented in `.env.example`. Secrets never appear in `repr()` or
+logs: the token is wrapped in `Secret`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+class Secret(str):
+    """A string that hides itself when printed or logged."""
+
+    def __repr__(self) -> str:
+        return "Secret('********')" if self else "Secret('')"
+
+    def reveal(self) -> str:
+        return str.__str__(self)
+
+    def __str__(self) -> str:
+        return "********" if self else ""
+
+
+class SettingsError(ValueError):
+    """A setting has a value we cannot use; the message says which and why."""
+
+
+def default_knowledge_dir() -> Path:
+    """The repository's knowledge/ folder in a checkout, else the copy shipped in the wheel."""
+    checkout = PACKAGE_DIR.parent / "knowledge"
+    if checkout.is_dir():
+        return checkout
+    return PACKAGE_DIR / "_knowledge"
+
+
+def read_dotenv(path: Path) -> dict[str, str]:
+    """KEY=VALUE lines; comments and blank lines ignored; quotes around values removed."""
+    values: dict[str, str] = {}
+    if not path.is_file():
+        return values
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.partition("=")
+        key = key.strip().removeprefix("export ").strip()
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        values[key] = value
+    return values
+
+
+def _ids(name: str, raw: str) -> frozenset[int]:
+    try:
+        return frozenset(int(part) for part in raw.replace(",", " ").split())
+    except ValueError:
+        raise SettingsError(f"{name} must be a list of numeric Discord ids, got {raw!r}") from None
+
+
+def _optional_int(name: str, raw: str) -> int | None:
+    if not raw.strip():
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number, got {raw!r}") from None
+
+
+@dataclass(frozen=True)
+class Settings:
+    discord_token: Secret = field(default_factory=lambda: Secret(""))
+    owner_ids: frozenset[int] = frozenset()
+    dev_guild_id: int | None = None
+    data_dir: Path = Path("data")
+    knowledge_dir: Path = field(default_factory=default_knowledge_dir)
+    log_level: str = "INFO"
+    shard_count: int | None = None
+    cooldown_seconds: float = 3.0
+    max_question_chars: int = 300
+    watch_interval_seconds: float = 2.0
+    message_content_intent: bool = False
+
+    @classmethod
+    def from_env(
+        cls, environ: dict[str, str] | None = None, dotenv: Path | None = None
+    ) -> Settings:
+        """Settings from the environment; a `.env` file fills in what the environment lacks."""
+        env = dict(read_dotenv(dotenv or Path(".env")))
+        env.update(os.environ if environ is None else environ)
+        level = env.get("LOG_LEVEL", "INFO").upper()
+        if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+            raise SettingsError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {level!r}")
+        try:
+            cooldown = float(env.get("COOLDOWN_SECONDS", "3") or 3)
+        except ValueError:
+            raise SettingsError("COOLDOWN_SECONDS must be a number of seconds") from None
+        knowledge = env.get("KNOWLEDGE_DIR", "").strip()
+        return cls(
+            discord_token=Secret(env.get("DISCORD_TOKEN", "").strip()),
+            owner_ids=_ids("OWNER_IDS", env.get("OWNER_IDS", "")),
+            dev_guild_id=_optional_int("DEV_GUILD_ID", env.get("DEV_GUILD_ID", "")),
+            data_dir=Path(env.get("DATA_DIR", "").strip() or "data"),
+            knowledge_dir=Path(knowledge) if knowledge else default_knowledge_dir(),
+            log_level=level,
+            shard_count=_optional_int("SHARD_COUNT", env.get("SHARD_COUNT", "")),
+            cooldown_seconds=cooldown,
+            message_content_intent=env.get("MESSAGE_CONTENT_INTENT", "").strip().lower()
+            in ("1", "true", "yes", "on"),
+        )

@@ -1,0 +1,1 @@
+"""Safe persistence: atomic files and the SQLite operational store."""

@@ -1,0 +1,153 @@
+"""The checker's messages: file, line and field, in words a moderator understands."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.kb.loader import assemble, load_directory, parse_document
+from tests.conftest import FIXTURES
+
+
+@pytest.fixture
+def kb_dir(tmp_path: Path) -> Path:
+    target = tmp_path / "knowledge"
+    shutil.copytree(FIXTURES / "mini_kb", target)
+    return target
+
+
+def write(directory: Path, name: str, text: str) -> Path:
+    path = directory / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def messages(directory: Path) -> list[str]:
+    return [str(p) for p in load_directory(directory).problems]
+
+
+def test_the_mini_knowledge_base_is_valid(kb_dir: Path) -> None:
+    assembly = load_directory(kb_dir)
+    assert assembly.ok
+    assert len(assembly.knowledge.facts) == 6
+
+
+def test_malformed_yaml_names_file_and_line(kb_dir: Path) -> None:
+    write(kb_dir, "broken.yaml", "facts:\n  - id: x\n    question: [unclosed\n")
+    (problem,) = load_directory(kb_dir).problems
+    assert problem.file.endswith("broken.yaml")
+    assert problem.line is not None and problem.line >= 3
+    assert "not valid YAML" in problem.message
+
+
+def test_unknown_source_id_is_reported_with_a_suggestion(kb_dir: Path) -> None:
+    write(
+        kb_dir,
+        "extra.yaml",
+        "facts:\n"
+        "  - id: new-fact\n"
+        "    question: Who directed it?\n"
+        "    alternates: [director]\n"
+        "    answer: The Palladinos.\n"
+        "    sources: [src-aa]\n",
+    )
+    (message,) = messages(kb_dir)
+    assert "extra.yaml:2:" in message
+    assert "facts › new-fact › sources" in message
+    assert "unknown source id 'src-aa'" in message and "did you mean 'src-a'" in message
+
+
+def test_missing_source_and_empty_answer(kb_dir: Path) -> None:
+    write(
+        kb_dir,
+        "extra.yaml",
+        "facts:\n  - id: no-source\n    question: Who?\n    answer: ''\n",
+    )
+    found = messages(kb_dir)
+    assert any("no-source › answer: is empty" in m for m in found)
+    assert any("no-source › sources: this field is required" in m for m in found)
+
+
+def test_over_long_answer(kb_dir: Path) -> None:
+    write(
+        kb_dir,
+        "extra.yaml",
+        f"facts:\n  - id: long\n    question: Long?\n    answer: {'word ' * 400}\n    sources: [src-a]\n",
+    )
+    (message,) = messages(kb_dir)
+    assert "long › answer: is 1999 characters long; the limit is 1000" in message
+
+
+def test_duplicate_ids_across_files_point_at_the_first(kb_dir: Path) -> None:
+    write(
+        kb_dir,
+        "extra.yaml",
+        "facts:\n  - id: cast-jack\n    question: Jack again?\n    answer: Yes.\n    sources: [src-a]\n",
+    )
+    (message,) = messages(kb_dir)
+    assert "extra.yaml:2: facts › cast-jack: this id is already used at" in message
+    assert "base.yaml:" in message
+
+
+def test_alternate_colliding_with_another_fact(kb_dir: Path) -> None:
+    write(
+        kb_dir,
+        "extra.yaml",
+        "facts:\n  - id: jack-again\n    question: Who is the actor of Jack?\n"
+        "    answer: Luke Kirby.\n    sources: [src-b]\n",
+    )
+    (message,) = messages(kb_dir)
+    assert "is the same question as one of fact 'cast-jack'" in message
+
+
+def test_field_typo_gets_a_suggestion(kb_dir: Path) -> None:
+    write(
+        kb_dir,
+        "extra.yaml",
+        "facts:\n  - id: typo\n    question: Typo?\n    anwser: Yes.\n    sources: [src-a]\n",
+    )
+    found = messages(kb_dir)
+    assert any(
+        "extra.yaml:4: facts › typo › anwser: unknown field (did you mean 'answer'?)" in m
+        for m in found
+    )
+
+
+def test_unsafe_yaml_tags_are_refused(kb_dir: Path) -> None:
+    write(kb_dir, "evil.yaml", "facts: !!python/object/apply:os.system ['echo pwned']\n")
+    (message,) = messages(kb_dir)
+    assert "evil.yaml:1:" in message and "not allowed" in message
+    write(kb_dir, "evil.yaml", "sources:\n  - id: !!python/name:os.system x\n")
+    (message,) = messages(kb_dir)
+    assert "evil.yaml:2:" in message
+
+
+def test_a_huge_upload_is_refused_without_reading_it(kb_dir: Path) -> None:
+    big = kb_dir / "big.yaml"
+    big.write_bytes(b"# " + b"x" * 10_000_000 + b"\n")
+    (message,) = messages(kb_dir)
+    assert "big.yaml" in message and "the limit is 2,000,000" in message
+
+
+def test_overlay_replaces_and_retires_without_touching_the_base(kb_dir: Path) -> None:
+    base = load_directory(kb_dir).knowledge
+    overlay = parse_document(
+        "facts:\n  - id: cast-jack\n    question: Who plays Jack?\n"
+        "    answer: Luke Kirby, who was Lenny Bruce on Maisel.\n    sources: [src-b]\n"
+        "retired: [jack-job]\n",
+        "guild.yaml",
+        overlay=True,
+    )
+    merged = assemble([overlay], base=base)
+    assert merged.ok, merged.problems
+    assert "Lenny Bruce" in merged.knowledge.facts["cast-jack"].answer
+    assert "jack-job" not in merged.knowledge.facts
+    assert "jack-job" in base.facts and "Lenny" not in base.facts["cast-jack"].answer
+
+
+def test_retired_is_only_for_overlays(kb_dir: Path) -> None:
+    write(kb_dir, "extra.yaml", "retired: [cast-jack]\n")
+    (message,) = messages(kb_dir)
+    assert "unknown section" in message
