@@ -28,9 +28,6 @@ log = logging.getLogger(__name__)
 EXTENSIONS = (
     "bot.exts.ask",
     "bot.exts.browse",
-    "bot.exts.facts",
-    "bot.exts.kb_admin",
-    "bot.exts.guild_settings",
 )
 
 APOLOGY = (

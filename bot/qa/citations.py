@@ -11,8 +11,7 @@ def citation_line(source: Source, *, markdown: bool = True) -> str:
     """'Title' — Publisher (Author), date, with the title linked when there is a URL."""
     title = f"“{source.title}”"
     if source.url and markdown:
-        # Angle brackets stop Discord from unfurling a preview of every link.
-        title = f"[{source.title}](<{source.url}>)"
+        title = f"[{source.title}]({source.url})"
     parts = [f"{title} — {source.publisher}"]
     if source.author:
         parts.append(source.author)

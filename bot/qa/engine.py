@@ -13,13 +13,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from rapidfuzz import process
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from bot.kb.model import Fact, KnowledgeBase, Quote
 from bot.qa.answer import Answer, Choice, Outcome
 from bot.qa.index import CONSTRAINING_KINDS, FIELD_WEIGHTS, Doc, Index
-from bot.qa.normalize import INTERROGATIVES, is_small_talk, tokens
+from bot.qa.normalize import INTERROGATIVES, fold, is_small_talk, tokens
 
 MAX_ANALYSED_CHARS = 500
 """Longer input is cut before analysis so a pasted essay cannot stall the event loop."""
@@ -103,7 +103,11 @@ class Engine:
                 buckets[word[0]].append(word)
         self._buckets = dict(buckets)
         self._corrections: dict[str, str | None] = {}
-        self._carrier = {f.quote: f for f in kb.facts.values() if f.quote}
+        self._carrier = {f.quote: f for f in self.index.facts.values() if f.quote}
+        visible = [f for f in self.index.facts.values() if not f.is_spoiler]
+        self._suggestion_questions = [f.question for f in visible]
+        self._suggestion_keys = [fold(q) for f in visible for q in f.questions]
+        self._suggestion_owner = [f.question for f in visible for _ in f.questions]
 
     # -- public ---------------------------------------------------------------------
 
@@ -143,7 +147,10 @@ class Engine:
             quote=quote,
             speaker=self.kb.speaker_name(quote) if quote else None,
             citations=self.kb.citations(fact.sources),
-            text=fact.answer,
+            # What the fan reads: the answer, then the quote shown with it.
+            text=f"{fact.answer}\n“{quote.text}” — {self.kb.speaker_name(quote)}"
+            if quote
+            else fact.answer,
         )
 
     def quote_answer(self, quote: Quote, question: str | None = None, score: float = 1.0) -> Answer:
@@ -252,6 +259,7 @@ class Engine:
                 u.token if not u.ids else None,
                 u.spellings,
                 u.ids,
+                u.confidence,
             )
             for u in known
         ]
@@ -265,7 +273,7 @@ class Engine:
             field_weight = doc.field_weight
             matched = 0.0
             in_phrasing: list[tuple[float, str | None, tuple[frozenset[str], ...]]] = []
-            for credit, single, spellings, ids in plan:
+            for credit, single, spellings, ids, confidence in plan:
                 if single is not None:
                     weight = field_weight.get(single, 0.0)
                 else:
@@ -277,7 +285,7 @@ class Engine:
                 if weight:
                     matched += credit * weight
                     if weight >= question_weight:  # only then can it be in a phrasing
-                        in_phrasing.append((credit, single, spellings))
+                        in_phrasing.append((credit, single, spellings, confidence))
             if matched <= 0:
                 continue
             best_dice = 0.0
@@ -285,12 +293,22 @@ class Engine:
                 for form_index in doc.forms:
                     form_tokens = forms[form_index].tokens
                     in_form = 0.0
-                    for credit, single, spellings in in_phrasing:
+                    for credit, single, spellings, confidence in in_phrasing:
                         if single is not None:
                             if single in form_tokens:
                                 in_form += credit
-                        elif any(spelling <= form_tokens for spelling in spellings):
-                            in_form += credit
+                        else:
+                            # A name counts with the weight of the spelling the phrasing
+                            # uses: "Mishi" alone is a weaker match for "Mishi Duplessis".
+                            used = max(
+                                (
+                                    self._spelling_weight(sp)
+                                    for sp in spellings
+                                    if sp <= form_tokens
+                                ),
+                                default=0.0,
+                            )
+                            in_form += min(credit, used * confidence)
                     if in_form:
                         dice = 2 * in_form / (total_weight + form_weights[form_index])
                         if dice > best_dice:
@@ -301,6 +319,9 @@ class Engine:
             )
         scored.sort(key=lambda s: s.score, reverse=True)
         return scored
+
+    def _spelling_weight(self, spelling: frozenset[str]) -> float:
+        return sum(self.index.weight(t) for t in spelling)
 
     def _candidates(self, known: list[Unit]) -> set[int]:
         """Documents sharing a rare word or a name with the question.
@@ -433,10 +454,30 @@ class Engine:
         assert doc.quote is not None
         return self.quote_answer(doc.quote, question, scored.score)
 
+    def suggest(self, text: str, limit: int = 25) -> list[str]:
+        """Known questions for autocomplete: fuzzy, accent-insensitive, never a spoiler.
+
+        Any phrasing of a fact can match; the fact's canonical question is suggested.
+        """
+        typed = fold(text).strip()
+        if not typed:
+            return self._suggestion_questions[:limit]
+        matches = process.extract(
+            typed, self._suggestion_keys, scorer=fuzz.WRatio, limit=limit * 3, score_cutoff=55
+        )
+        suggestions: list[str] = []
+        for _, _, position in matches:
+            question = self._suggestion_owner[position]
+            if question not in suggestions:
+                suggestions.append(question)
+                if len(suggestions) == limit:
+                    break
+        return suggestions
+
     def resolve_choice(self, choice_id: str) -> Answer | None:
         """The answer behind a choice the fan picked."""
-        if choice_id in self.kb.facts:
-            return self.fact_answer(self.kb.facts[choice_id])
+        if choice_id in self.index.facts:
+            return self.fact_answer(self.index.facts[choice_id])
         if choice_id in self.kb.quotes:
             return self.quote_answer(self.kb.quotes[choice_id])
         return None

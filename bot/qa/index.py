@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from bot.kb.model import Character, Fact, KnowledgeBase, Person, Quote
+from bot.qa.derived import derived_facts
 from bot.qa.normalize import INTERROGATIVES, tokens
 
 # How much a query word found in each field counts towards coverage.
@@ -53,7 +54,8 @@ class Index:
         self.spellings: dict[str, list[frozenset[str]]] = defaultdict(list)
         self.entity_docs: dict[str, list[int]] = defaultdict(list)
         self._index_names(kb)
-        for fact in kb.facts.values():
+        self.facts: dict[str, Fact] = {**kb.facts, **derived_facts(kb)}
+        for fact in self.facts.values():
             self._add_fact(fact)
         for quote in kb.quotes.values():
             self._add_quote(quote)

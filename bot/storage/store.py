@@ -193,6 +193,10 @@ class Store:
         )
         return [AskedQuestion(r["id"], r["question"], r["created_at"]) for r in rows]
 
+    def mark_unanswered(self, question_id: int) -> None:
+        """The fan said none of the offered choices was right: a gap after all."""
+        self._write("UPDATE questions SET outcome = 'abstain' WHERE id = ?", (question_id,))
+
     def resolve_questions(self, ids: list[int]) -> None:
         if ids:
             marks = ",".join("?" * len(ids))
