@@ -19,6 +19,7 @@ from discord.ext import commands
 
 from bot.cooldown import Cooldown
 from bot.kb.service import KnowledgeService
+from bot.moderation.editor import KnowledgeEditor
 from bot.render import NO_MENTIONS
 from bot.settings import Settings
 from bot.storage.store import AsyncStore, Store
@@ -28,6 +29,9 @@ log = logging.getLogger(__name__)
 EXTENSIONS = (
     "bot.exts.ask",
     "bot.exts.browse",
+    "bot.exts.facts",
+    "bot.exts.kb_admin",
+    "bot.exts.guild_settings",
 )
 
 APOLOGY = (
@@ -80,6 +84,7 @@ class _EtoileBotMixin:
     settings: Settings
     knowledge: KnowledgeService
     db: AsyncStore
+    editor: KnowledgeEditor
     cooldown: Cooldown
 
     def _setup_state(self, settings: Settings, knowledge: KnowledgeService | None) -> None:
@@ -96,6 +101,7 @@ class _EtoileBotMixin:
             await asyncio.to_thread(self.knowledge.load)
         store = await asyncio.to_thread(Store.open, self.settings.data_dir / "bot.sqlite3")
         self.db = AsyncStore(store)
+        self.editor = KnowledgeEditor(self.knowledge, store)
         for extension in EXTENSIONS:
             await bot.load_extension(extension)
         if self.settings.dev_guild_id:

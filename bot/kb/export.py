@@ -7,11 +7,13 @@ from typing import Any
 
 import yaml
 
+from bot.kb.loader import Document
 from bot.kb.model import Fact, KnowledgeBase, Quote, Source
 
 
-def _source(source: Source) -> dict[str, Any]:
-    return {
+def source_record(source: Source) -> dict[str, Any]:
+    """A source in the file format (only the fields that are set)."""
+    record = {
         "id": source.id,
         "title": source.title,
         "publisher": source.publisher,
@@ -19,6 +21,7 @@ def _source(source: Source) -> dict[str, Any]:
         "date": source.date,
         "url": source.url,
     }
+    return {k: v for k, v in record.items() if v is not None}
 
 
 def fact_record(fact: Fact) -> dict[str, Any]:
@@ -60,7 +63,10 @@ def export_data(kb: KnowledgeBase) -> dict[str, Any]:
         record.setdefault("entities", [])
         facts.append(record)
     return {
-        "sources": [_source(s) for s in kb.sources.values()],
+        "sources": [
+            {**dict.fromkeys(("author", "date", "url")), **source_record(s)}
+            for s in kb.sources.values()
+        ],
         "facts": facts,
         "quotes": [_quote(q) for q in kb.quotes.values()],
         "people": [
@@ -79,6 +85,15 @@ def export_data(kb: KnowledgeBase) -> dict[str, Any]:
             for c in kb.characters.values()
         ],
         "episodes": [{"number": e.number, "title": e.title} for e in kb.episodes.values()],
+    }
+
+
+def document_data(document: Document) -> dict[str, Any]:
+    """A guild overlay document back in the file format, for rewriting it."""
+    return {
+        "sources": [source_record(s) for s, _ in document.records["sources"]],
+        "facts": [fact_record(f) for f, _ in document.records["facts"]],
+        "retired": list(document.retired),
     }
 
 

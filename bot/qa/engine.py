@@ -474,6 +474,18 @@ class Engine:
                     break
         return suggestions
 
+    def closest_facts(self, question: str, limit: int = 3) -> list[Fact]:
+        """The facts nearest a question whatever the confidence: for moderators, never fans."""
+        units = self._units(self._analyse(question))
+        facts: list[Fact] = []
+        for scored in self._rank(units, []):
+            fact = self.index.docs[scored.doc].fact
+            if fact is not None and fact not in facts:
+                facts.append(fact)
+                if len(facts) == limit:
+                    break
+        return facts
+
     def resolve_choice(self, choice_id: str) -> Answer | None:
         """The answer behind a choice the fan picked."""
         if choice_id in self.index.facts:

@@ -902,7 +902,9 @@ def validate_command(cmd: Any, errors: FormErrors, path: Path = ()) -> None:
                 "Context menu commands cannot have options",
             )
     perms = cmd.get("default_member_permissions")
-    if perms is not None and not (isinstance(perms, str) and perms.isdigit()):
+    # Discord documents a string of digits and also accepts an integer (discord.py sends one).
+    valid_int = isinstance(perms, int) and not isinstance(perms, bool) and perms >= 0
+    if perms is not None and not (valid_int or (isinstance(perms, str) and perms.isdigit())):
         errors.add(
             (*path, "default_member_permissions"), "BASE_TYPE_STRING", "Must be a string of digits."
         )

@@ -1,0 +1,369 @@
+"""/fact: moderators add, edit, retire, inspect and undo facts from Discord.
+
+Long text goes through a modal; every new or edited fact is validated exactly like
+the files and shown as a preview before it is saved. The modal carries the version
+of the fact it was opened on, so a stale edit is refused instead of silently
+overwriting someone else's change.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.kb.export import fact_record
+from bot.kb.model import Fact
+from bot.moderation.editor import EditResult, fact_version, source_from_url
+from bot.permissions import edit_scope
+from bot.qa.normalize import fold
+from bot.render import (
+    CHOICE_LIMIT,
+    CHOICE_NAME_LIMIT,
+    NO_MENTIONS,
+    choice_label,
+    render_answer,
+    truncate,
+)
+from bot.storage.store import SHARED_SCOPE
+
+if TYPE_CHECKING:
+    from bot.client import AnyBot
+
+URL = re.compile(r"^https?://\S+$")
+
+
+def problems_text(result: EditResult) -> str:
+    lines = [
+        result.message,
+        *(
+            f"• {p.where}: {p.message}" if p.where else f"• {p.message}"
+            for p in result.problems[:10]
+        ),
+    ]
+    return truncate("\n".join(lines), 1900)
+
+
+def new_fact_id(question: str, taken: set[str]) -> str:
+    words = re.sub(r"[^a-z0-9]+", "-", fold(question)).strip("-").split("-")
+    base = "mod-" + "-".join(w for w in words if w)[:48].strip("-") or "mod-fact"
+    candidate, number = base, 2
+    while candidate in taken:
+        candidate, number = f"{base}-{number}", number + 1
+    return candidate
+
+
+class FactModal(discord.ui.Modal):
+    """The fact's long text. Opened empty by /fact add, prefilled by /fact edit."""
+
+    question: discord.ui.TextInput = discord.ui.TextInput(label="Question", max_length=300)
+    answer: discord.ui.TextInput = discord.ui.TextInput(
+        label="Answer (1–3 sentences)", style=discord.TextStyle.paragraph, max_length=1000
+    )
+    alternates: discord.ui.TextInput = discord.ui.TextInput(
+        label="Other ways fans ask it (one per line)",
+        style=discord.TextStyle.paragraph,
+        required=False,
+        max_length=2000,
+    )
+    source: discord.ui.TextInput = discord.ui.TextInput(
+        label="Source id(s) or a link",
+        max_length=500,
+        placeholder="amazon-ads-2025-05-28 or https://…",
+    )
+    source_title: discord.ui.TextInput = discord.ui.TextInput(
+        label="Title of the linked article (for a link)", required=False, max_length=200
+    )
+
+    def __init__(
+        self,
+        cog: Facts,
+        scope: int,
+        base: Fact | None,
+        spoiler_episode: int | None,
+        prefill_question: str = "",
+    ) -> None:
+        super().__init__(title="Edit fact" if base else "New fact", timeout=900)
+        self.cog, self.scope, self.base, self.spoiler_episode = cog, scope, base, spoiler_episode
+        self.version = fact_version(base) if base else None
+        if base:
+            self.question.default = base.question
+            self.answer.default = base.answer
+            self.alternates.default = "\n".join(base.alternates)
+            self.source.default = ", ".join(base.sources)
+        elif prefill_question:
+            self.question.default = prefill_question[:300]
+
+    def record(self, taken: set[str]) -> tuple[dict[str, Any], tuple[dict[str, Any], ...]]:
+        sources: tuple[dict[str, Any], ...] = ()
+        source_text = self.source.value.strip()
+        if URL.match(source_text):
+            new_source = source_from_url(source_text, self.source_title.value)
+            sources, source_ids = (new_source,), [new_source["id"]]
+        else:
+            source_ids = [s for s in re.split(r"[,\s]+", source_text) if s]
+        record: dict[str, Any] = (
+            fact_record(self.base) if self.base else {"id": new_fact_id(self.question.value, taken)}
+        )
+        record |= {
+            "question": self.question.value.strip(),
+            "alternates": [
+                line.strip() for line in self.alternates.value.splitlines() if line.strip()
+            ],
+            "answer": " ".join(self.answer.value.split()),
+            "sources": source_ids,
+        }
+        if self.spoiler_episode is not None:
+            record["spoiler_episode"] = self.spoiler_episode
+        return {k: v for k, v in record.items() if v != []}, sources
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        editor = self.cog.bot.editor
+        kb = editor.knowledge(self.scope)
+        record, sources = self.record(set(kb.facts))
+        preview = await asyncio.to_thread(editor.preview, self.scope, record, sources)
+        if not preview.ok or preview.fact is None:
+            await interaction.response.send_message(
+                problems_text(preview), ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
+            return
+        engine = self.cog.bot.knowledge.engine_for(
+            None if self.scope == SHARED_SCOPE else self.scope
+        )
+        rendered = render_answer(engine.fact_answer(preview.fact), hide_spoilers=False)
+        view = SaveView(self.cog, self.scope, record, sources, self.version, interaction.user.id)
+        await interaction.response.send_message(
+            content=f"Preview of `{record['id']}` — save it?",
+            embed=rendered.embed,
+            view=view,
+            ephemeral=True,
+            allowed_mentions=NO_MENTIONS,
+        )
+
+
+class ConfirmView(discord.ui.View):
+    """Two buttons for the moderator who opened it; the action runs off the event loop."""
+
+    def __init__(
+        self,
+        owner_id: int,
+        confirm_label: str,
+        style: discord.ButtonStyle = discord.ButtonStyle.success,
+    ) -> None:
+        super().__init__(timeout=600)
+        self.owner_id = owner_id
+        self.confirm.label = confirm_label
+        self.confirm.style = style
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        return interaction.user.id == self.owner_id
+
+    async def run(self) -> EditResult:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    @discord.ui.button(label="Confirm", style=discord.ButtonStyle.success)
+    async def confirm(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+        result = await self.run()
+        self.stop()
+        await interaction.response.edit_message(
+            content=problems_text(result) if not result.ok else result.message,
+            embed=None,
+            view=None,
+        )
+
+    @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
+    async def cancel(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+        self.stop()
+        await interaction.response.edit_message(
+            content="Cancelled; nothing changed.", embed=None, view=None
+        )
+
+
+class SaveView(ConfirmView):
+    def __init__(
+        self,
+        cog: Facts,
+        scope: int,
+        record: dict[str, Any],
+        sources: tuple[dict[str, Any], ...],
+        version: str | None,
+        owner_id: int,
+    ) -> None:
+        super().__init__(owner_id, "Save")
+        self.cog, self.scope, self.record, self.sources, self.version = (
+            cog,
+            scope,
+            record,
+            sources,
+            version,
+        )
+
+    async def run(self) -> EditResult:
+        return await asyncio.to_thread(
+            self.cog.bot.editor.save,
+            self.scope,
+            self.owner_id,
+            self.record,
+            expected_version=self.version,
+            sources=self.sources,
+        )
+
+
+class RetireView(ConfirmView):
+    def __init__(self, cog: Facts, scope: int, fact_id: str, owner_id: int) -> None:
+        super().__init__(owner_id, "Retire", discord.ButtonStyle.danger)
+        self.cog, self.scope, self.fact_id = cog, scope, fact_id
+
+    async def run(self) -> EditResult:
+        return await asyncio.to_thread(
+            self.cog.bot.editor.retire, self.scope, self.owner_id, self.fact_id
+        )
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+class Facts(
+    commands.GroupCog, group_name="fact", group_description="Moderators: add, edit and retire facts"
+):
+    def __init__(self, bot: AnyBot) -> None:
+        self.bot = bot
+        super().__init__()
+
+    async def _fact(
+        self, interaction: discord.Interaction, scope: int, fact_id: str
+    ) -> Fact | None:
+        fact = self.bot.editor.current(scope, fact_id)
+        if fact is None:
+            await interaction.response.send_message(
+                f"There is no fact `{truncate(fact_id, 80)}` here. Fact ids autocomplete as you type.",
+                ephemeral=True,
+                allowed_mentions=NO_MENTIONS,
+            )
+        return fact
+
+    @app_commands.command(name="add", description="Add a fact (opens a form)")
+    @app_commands.describe(
+        spoiler_episode="The episode whose plot it reveals, if any",
+        shared="Owners: add to the shared base for every server",
+    )
+    async def add(
+        self,
+        interaction: discord.Interaction,
+        spoiler_episode: app_commands.Range[int, 1, 99] | None = None,
+        shared: bool = False,
+    ) -> None:
+        scope = await edit_scope(self.bot, interaction, shared)
+        await interaction.response.send_modal(FactModal(self, scope, None, spoiler_episode))
+
+    @app_commands.command(name="edit", description="Edit a fact (opens a prefilled form)")
+    @app_commands.describe(id="The fact's id", shared="Owners: edit the shared base")
+    async def edit(self, interaction: discord.Interaction, id: str, shared: bool = False) -> None:
+        scope = await edit_scope(self.bot, interaction, shared)
+        fact = await self._fact(interaction, scope, id)
+        if fact:
+            await interaction.response.send_modal(
+                FactModal(self, scope, fact, fact.spoiler_episode)
+            )
+
+    @app_commands.command(name="remove", description="Retire a fact (asks for confirmation)")
+    @app_commands.describe(id="The fact's id", shared="Owners: retire from the shared base")
+    async def remove(self, interaction: discord.Interaction, id: str, shared: bool = False) -> None:
+        scope = await edit_scope(self.bot, interaction, shared)
+        fact = await self._fact(interaction, scope, id)
+        if fact:
+            where = "for every server" if scope == SHARED_SCOPE else "in this server"
+            await interaction.response.send_message(
+                f"Retire `{fact.id}` ({truncate(fact.question, 200)}) {where}? `/fact undo` brings it back.",
+                view=RetireView(self, scope, fact.id, interaction.user.id),
+                ephemeral=True,
+                allowed_mentions=NO_MENTIONS,
+            )
+
+    @app_commands.command(name="show", description="Show a fact with its phrasings and sources")
+    async def show(self, interaction: discord.Interaction, id: str) -> None:
+        scope = await edit_scope(self.bot, interaction)
+        fact = await self._fact(interaction, scope, id)
+        if fact is None:
+            return
+        engine = self.bot.knowledge.engine_for(scope)
+        rendered = render_answer(engine.fact_answer(fact), hide_spoilers=False)
+        overlay = self.bot.knowledge.overlay(scope)
+        local = overlay is not None and any(f.id == fact.id for f, _ in overlay.records["facts"])
+        origin = "this server's version" if local else "shared knowledge base"
+        rendered.embed.add_field(
+            name="Other phrasings",
+            value=truncate("\n".join(fact.alternates) or "—", 1024),
+            inline=False,
+        )
+        rendered.embed.add_field(name="Where it lives", value=origin, inline=True)
+        await interaction.response.send_message(
+            embed=rendered.embed, ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
+
+    @app_commands.command(name="history", description="Who changed a fact, and when")
+    async def history(
+        self, interaction: discord.Interaction, id: str, shared: bool = False
+    ) -> None:
+        scope = await edit_scope(self.bot, interaction, shared)
+        entries = await asyncio.to_thread(self.bot.editor.history, scope, id)
+        if not entries:
+            await interaction.response.send_message(
+                f"No changes to `{truncate(id, 80)}` recorded here.",
+                ephemeral=True,
+                allowed_mentions=NO_MENTIONS,
+            )
+            return
+        lines = []
+        for entry in entries[:15]:
+            after = (entry.after or {}).get("answer")
+            detail = f" → “{truncate(after, 120)}”" if after and entry.action != "retire" else ""
+            lines.append(
+                f"<t:{int(entry.created_at)}:f> **{entry.action}** by <@{entry.actor_id}>{detail}"
+            )
+        embed = discord.Embed(
+            title=f"History of {truncate(id, 200)}", description=truncate("\n".join(lines), 4000)
+        )
+        await interaction.response.send_message(
+            embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
+
+    @app_commands.command(
+        name="undo", description="Put a fact back as it was before its last change"
+    )
+    async def undo(self, interaction: discord.Interaction, id: str, shared: bool = False) -> None:
+        scope = await edit_scope(self.bot, interaction, shared)
+        result = await asyncio.to_thread(self.bot.editor.undo, scope, interaction.user.id, id)
+        await interaction.response.send_message(
+            problems_text(result) if not result.ok else result.message,
+            ephemeral=True,
+            allowed_mentions=NO_MENTIONS,
+        )
+
+    @edit.autocomplete("id")
+    @remove.autocomplete("id")
+    @show.autocomplete("id")
+    @history.autocomplete("id")
+    @undo.autocomplete("id")
+    async def fact_id_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        kb = self.bot.knowledge.engine_for(interaction.guild_id).kb
+        typed = fold(current)
+        matches = [f for f in kb.facts.values() if typed in f.id or typed in fold(f.question)]
+        return [
+            app_commands.Choice(
+                name=truncate(
+                    f"{f.id} — {choice_label(f.question, f.is_spoiler)}", CHOICE_NAME_LIMIT
+                ),
+                value=f.id[:100],
+            )
+            for f in matches[:CHOICE_LIMIT]
+        ]
+
+
+async def setup(bot: AnyBot) -> None:
+    await bot.add_cog(Facts(bot))

@@ -1,0 +1,98 @@
+"""/settings: per-server choices, stored in the operational store."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING, Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.permissions import edit_scope, require_manage_guild
+from bot.render import NO_MENTIONS
+from bot.storage.store import GuildSettings
+
+if TYPE_CHECKING:
+    from bot.client import AnyBot
+
+
+def describe(settings: GuildSettings) -> str:
+    role = (
+        f"<@&{settings.moderator_role_id}>" if settings.moderator_role_id else "only Manage Server"
+    )
+    channel = f"<#{settings.qa_channel_id}>" if settings.qa_channel_id else "none"
+    spoilers = (
+        "hidden in ||spoiler tags||"
+        if settings.spoiler_mode == "tags"
+        else "shown only to the asker"
+    )
+    answers = "only the asker sees them" if settings.private_answers else "everyone in the channel"
+    return f"Moderators: {role}\nQ&A channel: {channel}\nSpoilers: {spoilers}\nAnswers: {answers}"
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+class Settings(
+    commands.GroupCog,
+    group_name="settings",
+    group_description="Moderators: how the bot behaves in this server",
+):
+    def __init__(self, bot: AnyBot) -> None:
+        self.bot = bot
+        super().__init__()
+
+    async def _update(self, interaction: discord.Interaction, **changes: object) -> None:
+        guild_id = await edit_scope(self.bot, interaction)
+        current = await self.bot.db.run(lambda s: s.guild_settings(guild_id))
+        updated = dataclasses.replace(current, **changes)
+        await self.bot.db.run(lambda s: s.save_guild_settings(updated))
+        await interaction.response.send_message(
+            f"Saved.\n{describe(updated)}", ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
+
+    @app_commands.command(name="show", description="The bot's settings in this server")
+    async def show(self, interaction: discord.Interaction) -> None:
+        guild_id = await edit_scope(self.bot, interaction)
+        current = await self.bot.db.run(lambda s: s.guild_settings(guild_id))
+        await interaction.response.send_message(
+            describe(current), ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
+
+    @app_commands.command(
+        name="moderator_role",
+        description="The role whose members may edit facts (empty: Manage Server only)",
+    )
+    async def moderator_role(
+        self, interaction: discord.Interaction, role: discord.Role | None = None
+    ) -> None:
+        require_manage_guild(interaction)  # a moderator role must not be able to hand itself out
+        await self._update(interaction, moderator_role_id=role.id if role else None)
+
+    @app_commands.command(
+        name="qa_channel",
+        description="A channel where every question gets an answer (needs the message-content intent)",
+    )
+    async def qa_channel(
+        self, interaction: discord.Interaction, channel: discord.TextChannel | None = None
+    ) -> None:
+        await self._update(interaction, qa_channel_id=channel.id if channel else None)
+
+    @app_commands.command(name="spoilers", description="How answers that reveal plot are shown")
+    async def spoilers(
+        self, interaction: discord.Interaction, mode: Literal["tags", "private"]
+    ) -> None:
+        await self._update(interaction, spoiler_mode=mode)
+
+    @app_commands.command(
+        name="answers",
+        description="Whether answers are visible to the channel or only to the asker",
+    )
+    async def answers(
+        self, interaction: discord.Interaction, visibility: Literal["public", "private"]
+    ) -> None:
+        await self._update(interaction, private_answers=visibility == "private")
+
+
+async def setup(bot: AnyBot) -> None:
+    await bot.add_cog(Settings(bot))

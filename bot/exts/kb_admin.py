@@ -1,0 +1,277 @@
+"""/kb: what fans could not get answered, usage, export/import, reload, check, sync."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.exts.facts import ConfirmView, FactModal, problems_text
+from bot.kb.loader import assemble
+from bot.kb.yamlread import MAX_FILE_BYTES
+from bot.moderation.editor import EditResult, ImportPlan
+from bot.moderation.gaps import Gap, group_gaps
+from bot.permissions import edit_scope, require_owner
+from bot.render import NO_MENTIONS, truncate
+from bot.storage.store import SHARED_SCOPE
+
+if TYPE_CHECKING:
+    from bot.client import AnyBot
+
+
+class ImportView(ConfirmView):
+    def __init__(self, cog: KnowledgeAdmin, scope: int, plan: ImportPlan, owner_id: int) -> None:
+        super().__init__(owner_id, "Apply")
+        self.cog, self.scope, self.plan = cog, scope, plan
+
+    async def run(self) -> EditResult:
+        return await asyncio.to_thread(
+            self.cog.bot.editor.apply_import, self.scope, self.owner_id, self.plan
+        )
+
+
+class GapActions(discord.ui.View):
+    """For one gap: write a new fact for it, or teach an existing fact this phrasing."""
+
+    def __init__(
+        self, cog: KnowledgeAdmin, scope: int, gap: Gap, candidates: list, owner_id: int
+    ) -> None:
+        super().__init__(timeout=900)
+        self.cog, self.scope, self.gap, self.owner_id = cog, scope, gap, owner_id
+        new_fact = discord.ui.Button(label="Add as a new fact", style=discord.ButtonStyle.primary)
+        new_fact.callback = self.add_fact
+        self.add_item(new_fact)
+        for fact in candidates[:3]:
+            button = discord.ui.Button(
+                label=truncate(f"Alternate of: {fact.question}", 80),
+                style=discord.ButtonStyle.secondary,
+            )
+            button.callback = self._alternate_of(fact.id)
+            self.add_item(button)
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        return interaction.user.id == self.owner_id
+
+    async def _resolve(self) -> None:
+        ids = self.gap.ids
+        await self.cog.bot.db.run(lambda s: s.resolve_questions(ids))
+
+    async def add_fact(self, interaction: discord.Interaction) -> None:
+        await interaction.response.send_modal(
+            FactModal(
+                self.cog.bot.get_cog("fact"),
+                self.scope,
+                None,
+                None,
+                prefill_question=self.gap.question,
+            )
+        )  # type: ignore[arg-type]
+        await self._resolve()
+
+    def _alternate_of(self, fact_id: str):
+        async def callback(interaction: discord.Interaction) -> None:
+            editor = self.cog.bot.editor
+            result = await asyncio.to_thread(
+                editor.add_alternate, self.scope, interaction.user.id, fact_id, self.gap.question
+            )
+            if result.ok:
+                await self._resolve()
+            await interaction.response.edit_message(
+                content=problems_text(result) if not result.ok else result.message, view=None
+            )
+
+        return callback
+
+
+class GapPicker(discord.ui.View):
+    def __init__(self, cog: KnowledgeAdmin, scope: int, gaps: list[Gap], owner_id: int) -> None:
+        super().__init__(timeout=900)
+        self.cog, self.scope, self.gaps, self.owner_id = cog, scope, gaps, owner_id
+        self.pick.options = [
+            discord.SelectOption(
+                label=truncate(g.question, 100), value=str(n), description=f"asked {g.count}×"
+            )
+            for n, g in enumerate(gaps[:25])
+        ]
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        return interaction.user.id == self.owner_id
+
+    @discord.ui.select(placeholder="Pick a question to deal with")
+    async def pick(self, interaction: discord.Interaction, select: discord.ui.Select) -> None:
+        gap = self.gaps[int(select.values[0])]
+        engine = self.cog.bot.knowledge.engine_for(
+            None if self.scope == SHARED_SCOPE else self.scope
+        )
+        candidates = engine.closest_facts(gap.question)
+        await interaction.response.send_message(
+            f"“{truncate(gap.question, 300)}” (asked {gap.count}×)",
+            view=GapActions(self.cog, self.scope, gap, candidates, self.owner_id),
+            ephemeral=True,
+            allowed_mentions=NO_MENTIONS,
+        )
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+class KnowledgeAdmin(
+    commands.GroupCog, group_name="kb", group_description="Moderators: the knowledge base"
+):
+    def __init__(self, bot: AnyBot) -> None:
+        self.bot = bot
+        super().__init__()
+
+    @app_commands.command(name="gaps", description="Questions fans asked that got no answer")
+    async def gaps(self, interaction: discord.Interaction) -> None:
+        scope = await edit_scope(self.bot, interaction)
+        asked = await self.bot.db.run(lambda s: s.unanswered(scope))
+        gaps = group_gaps(asked)
+        if not gaps:
+            await interaction.response.send_message("No unanswered questions. 🎉", ephemeral=True)
+            return
+        lines = [
+            f"**{g.count}×** {truncate(g.question, 150)} · <t:{int(g.latest)}:R>" for g in gaps[:20]
+        ]
+        embed = discord.Embed(title="Unanswered questions", description="\n".join(lines))
+        embed.set_footer(text="Most asked first. Pick one below to answer it.")
+        await interaction.response.send_message(
+            embed=embed,
+            view=GapPicker(self, scope, gaps, interaction.user.id),
+            ephemeral=True,
+            allowed_mentions=NO_MENTIONS,
+        )
+
+    @app_commands.command(name="stats", description="Answers, abstentions and feedback")
+    async def stats(self, interaction: discord.Interaction) -> None:
+        scope = await edit_scope(self.bot, interaction)
+        usage = await self.bot.db.run(lambda s: s.usage(scope))
+        embed = discord.Embed(title="Knowledge base usage")
+        embed.add_field(name="Answered", value=str(usage.answers))
+        embed.add_field(name="Choices offered", value=str(usage.choices))
+        embed.add_field(name="Not answered", value=str(usage.abstentions))
+        top = "\n".join(f"{n}× {truncate(q, 80)}" for q, n in usage.top_questions) or "—"
+        embed.add_field(name="Top questions", value=truncate(top, 1024), inline=False)
+        feedback = (
+            "\n".join(
+                f"`{fact}` 👍 {good} 👎 {bad}"
+                for fact, (good, bad) in list(usage.feedback.items())[:15]
+            )
+            or "—"
+        )
+        embed.add_field(
+            name="Feedback per fact (most 👎 first)", value=truncate(feedback, 1024), inline=False
+        )
+        await interaction.response.send_message(
+            embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
+
+    @app_commands.command(
+        name="export", description="This server's edits (owners: the whole base) as a YAML file"
+    )
+    async def export(self, interaction: discord.Interaction, shared: bool = False) -> None:
+        scope = await edit_scope(self.bot, interaction, shared)
+        text = await asyncio.to_thread(self.bot.editor.export, scope)
+        name = "etoile-shared.yaml" if scope == SHARED_SCOPE else f"etoile-server-{scope}.yaml"
+        await interaction.response.send_message(
+            "Here is the knowledge as YAML. Edit it and send it back with `/kb import`.",
+            file=discord.File(io.BytesIO(text.encode("utf-8")), filename=name),
+            ephemeral=True,
+            allowed_mentions=NO_MENTIONS,
+        )
+
+    @app_commands.command(
+        name="import",
+        description="Upload a YAML file of facts; you see what changes before it applies",
+    )
+    async def import_(
+        self, interaction: discord.Interaction, file: discord.Attachment, shared: bool = False
+    ) -> None:
+        scope = await edit_scope(self.bot, interaction, shared)
+        if file.size > MAX_FILE_BYTES:
+            await interaction.response.send_message(
+                f"That file is {file.size:,} bytes; the limit is {MAX_FILE_BYTES:,}.",
+                ephemeral=True,
+            )
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        raw = await file.read()
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            await interaction.followup.send("That file is not UTF-8 text.", ephemeral=True)
+            return
+        plan = await asyncio.to_thread(self.bot.editor.plan_import, scope, text)
+        if not plan.ok:
+            await interaction.followup.send(
+                truncate(f"Refused; nothing changed:\n{plan.summary()}", 1900),
+                ephemeral=True,
+                allowed_mentions=NO_MENTIONS,
+            )
+            return
+        await interaction.followup.send(
+            f"`{truncate(file.filename, 80)}` would make: {plan.summary()}. Apply?",
+            view=ImportView(self, scope, plan, interaction.user.id),
+            ephemeral=True,
+            allowed_mentions=NO_MENTIONS,
+        )
+
+    @app_commands.command(name="reload", description="Owners: reload the knowledge files from disk")
+    async def reload(self, interaction: discord.Interaction) -> None:
+        require_owner(self.bot, interaction)
+        report = await asyncio.to_thread(self.bot.knowledge.load)
+        if report.problems:
+            text = "Some files have problems; the last good version keeps answering:\n" + "\n".join(
+                f"• {p}" for p in report.problems[:10]
+            )
+        else:
+            text = f"Reloaded: {len(self.bot.knowledge.base.facts)} shared facts."
+        await interaction.response.send_message(
+            truncate(text, 1900), ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
+
+    @app_commands.command(
+        name="check", description="Check the knowledge files and this server's edits"
+    )
+    async def check(self, interaction: discord.Interaction) -> None:
+        scope = await edit_scope(self.bot, interaction)
+        problems = await asyncio.to_thread(self._problems, scope)
+        text = (
+            "All good: every file is valid."
+            if not problems
+            else "Problems found:\n" + "\n".join(f"• {p}" for p in problems[:15])
+        )
+        await interaction.response.send_message(
+            truncate(text, 1900), ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
+
+    def _problems(self, scope: int) -> list:
+        from bot.kb.loader import load_documents, read_document
+
+        base = assemble(load_documents(self.bot.knowledge.knowledge_dir))
+        problems = list(base.problems)
+        path = self.bot.knowledge.overlay_path(scope)
+        if base.knowledge is not None and path.exists():
+            problems += assemble(
+                [read_document(path, str(path), overlay=True)], base=base.knowledge
+            ).problems
+        return problems
+
+    @app_commands.command(
+        name="sync", description="Owners: publish the slash commands to every server"
+    )
+    async def sync(self, interaction: discord.Interaction) -> None:
+        require_owner(self.bot, interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        synced = await self.bot.tree.sync()
+        await interaction.followup.send(
+            f"Published {len(synced)} commands; Discord may take a while to show them everywhere.",
+            ephemeral=True,
+        )
+
+
+async def setup(bot: AnyBot) -> None:
+    await bot.add_cog(KnowledgeAdmin(bot))

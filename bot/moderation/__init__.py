@@ -1,0 +1,1 @@
+"""Moderation logic that knows nothing about Discord: edits, history, gaps."""

@@ -1,0 +1,429 @@
+"""Moderator edits of the knowledge: validated, atomic, serialised, recorded, undoable.
+
+Every change (add, edit, retire, undo, import) is one operation: "set these facts to
+these records (or to absent) in this scope". It is validated against the whole
+knowledge base exactly as `kb check` would, written atomically, swapped in, and
+recorded in the append-only history with the record before and after.
+
+Scopes: a guild id edits that guild's overlay file in the data folder; SHARED_SCOPE
+(owners only) edits the shared knowledge files. A shared edit rewrites only the
+block of the fact it changes, so the rest of a hand-written file, comments
+included, stays as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import threading
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import yaml
+
+from bot.kb.export import document_data, fact_record, source_record
+from bot.kb.loader import Document, assemble, knowledge_files, parse_document
+from bot.kb.model import Fact, KnowledgeBase
+from bot.kb.service import KnowledgeService
+from bot.kb.yamlread import MAX_FILE_BYTES, Problem
+from bot.storage.atomic import atomic_write_text
+from bot.storage.store import SHARED_SCOPE, HistoryEntry, Store
+
+MODERATOR_FILE = "facts-moderators.yaml"
+"""Where owners' new shared facts go, so hand-written files keep their own order."""
+
+Record = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class EditResult:
+    ok: bool
+    message: str
+    fact: Fact | None = None
+    problems: tuple[Problem, ...] = ()
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    """What an upload would change, shown to the moderator before anything is applied."""
+
+    problems: tuple[Problem, ...]
+    changes: dict[str, Record | None] = field(default_factory=dict)
+    sources: tuple[Record, ...] = ()
+    added: tuple[str, ...] = ()
+    changed: tuple[str, ...] = ()
+    retired: tuple[str, ...] = ()
+    unchanged: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        if self.problems:
+            return "\n".join(f"• {p}" for p in self.problems[:15])
+        parts = [
+            f"{len(self.added)} new fact(s)",
+            f"{len(self.changed)} changed",
+            f"{len(self.retired)} retired",
+            f"{self.unchanged} unchanged",
+        ]
+        if self.sources:
+            parts.append(f"{len(self.sources)} new source(s)")
+        return ", ".join(parts)
+
+
+def fact_version(fact: Fact | None) -> str:
+    """A short fingerprint of a fact, to refuse an edit made on a stale copy."""
+    if fact is None:
+        return "absent"
+    text = json.dumps(fact_record(fact), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def source_from_url(url: str, title: str) -> Record:
+    """A new source from a moderator's link; the publisher is the site until someone edits it."""
+    host = urlparse(url).hostname or "web"
+    publisher = host.removeprefix("www.")
+    digest = hashlib.sha256(url.encode()).hexdigest()[:8]
+    slug = re.sub(r"[^a-z0-9]+", "-", publisher.lower()).strip("-")[:40]
+    return {
+        "id": f"{slug}-{digest}",
+        "title": title.strip() or url,
+        "publisher": publisher,
+        "url": url,
+    }
+
+
+class KnowledgeEditor:
+    def __init__(self, service: KnowledgeService, store: Store) -> None:
+        self.service = service
+        self.store = store
+        self._locks: dict[int, threading.Lock] = defaultdict(threading.Lock)
+
+    # -- reading ----------------------------------------------------------------------
+
+    def knowledge(self, scope: int) -> KnowledgeBase:
+        return self.service.engine_for(None if scope == SHARED_SCOPE else scope).kb
+
+    def current(self, scope: int, fact_id: str) -> Fact | None:
+        return self.knowledge(scope).facts.get(fact_id)
+
+    def history(self, scope: int, fact_id: str) -> list[HistoryEntry]:
+        return self.store.history(scope, fact_id)
+
+    def export(self, scope: int) -> str:
+        """The guild's overlay, or for the shared scope the whole shared base, as YAML."""
+        if scope == SHARED_SCOPE:
+            kb = self.service.base
+            data: dict[str, Any] = {
+                "sources": [source_record(s) for s in kb.sources.values()],
+                "facts": [fact_record(f) for f in kb.facts.values()],
+            }
+        else:
+            overlay = self.service.overlay(scope)
+            data = document_data(overlay) if overlay else {"facts": []}
+        return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+
+    # -- changing -----------------------------------------------------------------------
+
+    def preview(self, scope: int, record: Record, sources: tuple[Record, ...] = ()) -> EditResult:
+        """Validate a fact as it would be saved, without saving it."""
+        with self._locks[scope]:
+            outcome = self._validated(scope, {record["id"]: record}, sources)
+        if isinstance(outcome, list):
+            return EditResult(False, "The fact has problems.", problems=tuple(outcome))
+        return EditResult(True, "Looks good.", outcome.facts.get(record["id"]))
+
+    def save(
+        self,
+        scope: int,
+        actor_id: int,
+        record: Record,
+        *,
+        expected_version: str | None,
+        sources: tuple[Record, ...] = (),
+    ) -> EditResult:
+        """Add or edit a fact. `expected_version` is the version the moderator started from."""
+        fact_id = record["id"]
+        with self._locks[scope]:
+            before = self.current(scope, fact_id)
+            if expected_version is not None and fact_version(before) != expected_version:
+                return EditResult(
+                    False,
+                    f"Someone changed `{fact_id}` since you opened it. Nothing was saved; "
+                    "open it again to see the latest version.",
+                )
+            action = "edit" if before else "add"
+            return self._apply(scope, actor_id, action, {fact_id: record}, sources)
+
+    def retire(self, scope: int, actor_id: int, fact_id: str) -> EditResult:
+        with self._locks[scope]:
+            if self.current(scope, fact_id) is None:
+                return EditResult(False, f"There is no fact `{fact_id}` here.")
+            return self._apply(scope, actor_id, "retire", {fact_id: None}, ())
+
+    def undo(self, scope: int, actor_id: int, fact_id: str) -> EditResult:
+        """Put the fact back as it was before its latest change in this scope."""
+        with self._locks[scope]:
+            entries = self.store.history(scope, fact_id, limit=1)
+            if not entries:
+                return EditResult(False, f"`{fact_id}` has no change to undo here.")
+            return self._apply(scope, actor_id, "undo", {fact_id: entries[0].before}, ())
+
+    def add_alternate(self, scope: int, actor_id: int, fact_id: str, phrasing: str) -> EditResult:
+        with self._locks[scope]:
+            fact = self.current(scope, fact_id)
+            if fact is None:
+                return EditResult(False, f"There is no fact `{fact_id}` here.")
+            record = fact_record(fact)
+            record["alternates"] = [*fact.alternates, phrasing.strip()]
+            return self._apply(scope, actor_id, "edit", {fact_id: record}, ())
+
+    def plan_import(self, scope: int, text: str) -> ImportPlan:
+        if len(text.encode("utf-8")) > MAX_FILE_BYTES:
+            return ImportPlan(
+                (Problem("upload", None, "", f"the file is larger than {MAX_FILE_BYTES:,} bytes"),)
+            )
+        document = parse_document(text, "upload", overlay=scope != SHARED_SCOPE)
+        kb = self.knowledge(scope)
+        checked = assemble(
+            [document], base=kb
+        )  # the same checks as `kb check`, duplicates included
+        if checked.problems:
+            return ImportPlan(tuple(checked.problems))
+        changes: dict[str, Record | None] = {}
+        added, changed = [], []
+        unchanged = 0
+        for fact, _line in document.records["facts"]:
+            existing = kb.facts.get(fact.id)
+            if existing == fact:
+                unchanged += 1
+                continue
+            (changed if existing else added).append(fact.id)
+            changes[fact.id] = fact_record(fact)
+        retired = [i for i in document.retired if i in kb.facts and i not in changes]
+        changes.update(dict.fromkeys(retired))
+        sources = tuple(
+            source_record(s) for s, _ in document.records["sources"] if s.id not in kb.sources
+        )
+        unsupported = [
+            section
+            for section in ("people", "characters", "entities", "episodes", "quotes")
+            if document.records[section]
+        ]
+        if unsupported:
+            message = (
+                f"an upload may hold facts, sources and retired ids; not {', '.join(unsupported)}"
+            )
+            return ImportPlan((Problem("upload", None, "", message),))
+        with self._locks[scope]:
+            outcome = self._validated(scope, changes, sources)
+        if isinstance(outcome, list):
+            return ImportPlan(tuple(outcome))
+        return ImportPlan(
+            (), changes, sources, tuple(added), tuple(changed), tuple(retired), unchanged
+        )
+
+    def apply_import(self, scope: int, actor_id: int, plan: ImportPlan) -> EditResult:
+        if not plan.ok:
+            return EditResult(False, "The upload has problems.", problems=plan.problems)
+        if not plan.changes:
+            return EditResult(True, "Nothing to change.")
+        with self._locks[scope]:
+            return self._apply(scope, actor_id, "import", dict(plan.changes), plan.sources)
+
+    # -- the one write path -------------------------------------------------------------
+
+    def _apply(
+        self,
+        scope: int,
+        actor_id: int,
+        action: str,
+        changes: dict[str, Record | None],
+        sources: tuple[Record, ...],
+    ) -> EditResult:
+        befores = {fact_id: self.current(scope, fact_id) for fact_id in changes}
+        outcome = self._validated(scope, changes, sources, write=True)
+        if isinstance(outcome, list):
+            return EditResult(
+                False, "Nothing was saved: the change has problems.", problems=tuple(outcome)
+            )
+        for fact_id, before in befores.items():
+            after = outcome.facts.get(fact_id)
+            self.store.add_history(
+                scope=scope,
+                fact_id=fact_id,
+                actor_id=actor_id,
+                action=action,
+                before=fact_record(before) if before else None,
+                after=fact_record(after) if after else None,
+            )
+        single = next(iter(changes)) if len(changes) == 1 else None
+        fact = outcome.facts.get(single) if single else None
+        verb = {
+            "add": "Added",
+            "edit": "Saved",
+            "retire": "Retired",
+            "undo": "Undid the last change to",
+            "import": "Imported",
+        }[action]
+        what = f"`{single}`" if single else f"{len(changes)} fact(s)"
+        return EditResult(True, f"{verb} {what}.", fact)
+
+    def _validated(
+        self,
+        scope: int,
+        changes: dict[str, Record | None],
+        sources: tuple[Record, ...],
+        *,
+        write: bool = False,
+    ) -> KnowledgeBase | list[Problem]:
+        if scope == SHARED_SCOPE:
+            return self._shared(changes, sources, write)
+        return self._overlay(scope, changes, sources, write)
+
+    def _overlay(
+        self,
+        guild_id: int,
+        changes: dict[str, Record | None],
+        sources: tuple[Record, ...],
+        write: bool,
+    ) -> KnowledgeBase | list[Problem]:
+        base = self.service.base
+        current = self.service.overlay(guild_id)
+        data = document_data(current) if current else {}
+        facts = {f["id"]: f for f in data.get("facts", [])}
+        retired = set(data.get("retired", []))
+        known_sources = {s["id"]: s for s in data.get("sources", [])}
+        for source in sources:
+            known_sources.setdefault(source["id"], source)
+        for fact_id, record in changes.items():
+            if record is None:
+                facts.pop(fact_id, None)
+                if fact_id in base.facts:
+                    retired.add(fact_id)
+            else:
+                retired.discard(fact_id)
+                base_fact = base.facts.get(fact_id)
+                if base_fact is not None and fact_record(base_fact) == record:
+                    facts.pop(fact_id, None)  # back to the shared version: no override needed
+                else:
+                    facts[fact_id] = record
+        new_data = {
+            "sources": list(known_sources.values()),
+            "facts": list(facts.values()),
+            "retired": sorted(retired),
+        }
+        text = (
+            f"# Moderator edits for guild {guild_id}, written by the bot (/fact, /kb import).\n"
+            "# Hand edits are picked up too; `etoile-bot kb check` does not read this folder.\n"
+            + yaml.safe_dump(
+                {k: v for k, v in new_data.items() if v},
+                allow_unicode=True,
+                sort_keys=False,
+                width=100,
+            )
+        )
+        path = self.service.overlay_path(guild_id)
+        document = parse_document(text, str(path), overlay=True)
+        merged = assemble([document], base=base)
+        if merged.knowledge is None:
+            return merged.problems
+        if write:
+            atomic_write_text(path, text)
+            return self.service.install_overlay(guild_id, document)
+        return merged.knowledge
+
+    def _shared(
+        self, changes: dict[str, Record | None], sources: tuple[Record, ...], write: bool
+    ) -> KnowledgeBase | list[Problem]:
+        directory = self.service.knowledge_dir
+        texts = {path: path.read_text(encoding="utf-8") for path in knowledge_files(directory)}
+        moderator_file = directory / MODERATOR_FILE
+        texts.setdefault(
+            moderator_file,
+            "# yaml-language-server: $schema=./schema.json\n# Facts added by the bot's owners from Discord.\n",
+        )
+        base = self.service.base
+        for source in sources:
+            if source["id"] not in base.sources:
+                texts[moderator_file] = _append_item(texts[moderator_file], "sources", source)
+        for fact_id, record in changes.items():
+            existing = base.facts.get(fact_id)
+            origin = existing.origin if existing else None
+            if origin is not None:
+                path = (
+                    Path(origin.file)
+                    if Path(origin.file).is_absolute()
+                    else Path.cwd() / origin.file
+                )
+                path = next((p for p in texts if p.resolve() == path.resolve()), path)
+                texts[path] = _replace_item(texts[path], origin.line, record)
+            elif record is not None:
+                texts[moderator_file] = _append_item(texts[moderator_file], "facts", record)
+        documents: list[Document] = [
+            parse_document(text, str(path)) for path, text in texts.items()
+        ]
+        merged = assemble(documents)
+        if merged.knowledge is None:
+            return merged.problems
+        if write:
+            for path, text in texts.items():
+                if not path.exists() or path.read_text(encoding="utf-8") != text:
+                    atomic_write_text(path, text)
+            self.service.load()
+            return self.service.base
+        return merged.knowledge
+
+
+def _dump_item(record: Record) -> str:
+    """One list item in the style of the hand-written files (two-space indent)."""
+    dumped = yaml.safe_dump([record], allow_unicode=True, sort_keys=False, width=100)
+    return "".join(
+        f"  {line}" if line.strip() else line for line in dumped.splitlines(keepends=True)
+    )
+
+
+def _replace_item(text: str, line: int, record: Record | None) -> str:
+    """Replace (or with None remove) the list item that starts on `line` (1-based)."""
+    lines = text.splitlines(keepends=True)
+    start = line - 1
+    while start > 0 and not lines[start].lstrip().startswith("- "):
+        start -= 1  # the item's mapping may start on the line of its first key
+    indent = len(lines[start]) - len(lines[start].lstrip())
+    end = start + 1
+    while end < len(lines):
+        stripped = lines[end].strip()
+        current = len(lines[end]) - len(lines[end].lstrip())
+        if stripped and not stripped.startswith("#") and current <= indent:
+            break
+        end += 1
+    while end - 1 > start and not lines[end - 1].strip():
+        end -= 1  # keep the blank lines between items
+    replacement = _dump_item(record) if record is not None else ""
+    return "".join([*lines[:start], replacement, *lines[end:]])
+
+
+def _append_item(text: str, section: str, record: Record) -> str:
+    """Append an item to a section of a file, creating the section when it is missing."""
+    if not text.endswith("\n"):
+        text += "\n"
+    if re.search(rf"^{section}:\s*$", text, flags=re.MULTILINE) is None:
+        return text + f"\n{section}:\n" + _dump_item(record)
+    # Insert at the end of the section: before the next top-level key, or at the end.
+    match = re.search(rf"^{section}:\s*\n", text, flags=re.MULTILINE)
+    assert match is not None
+    rest = text[match.end() :]
+    following = re.search(r"^[A-Za-z_]", rest, flags=re.MULTILINE)
+    cut = match.end() + (following.start() if following else len(rest))
+    return (
+        text[:cut].rstrip("\n")
+        + "\n\n"
+        + _dump_item(record)
+        + ("\n" + text[cut:] if following else "")
+    )

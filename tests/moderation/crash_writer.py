@@ -1,0 +1,34 @@
+"""Child process for the crash test: edits the knowledge in a loop until it is killed."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from bot.kb.export import fact_record
+from bot.kb.service import KnowledgeService
+from bot.moderation.editor import KnowledgeEditor, fact_version
+from bot.storage.store import SHARED_SCOPE, Store
+
+
+def main(knowledge: str, data: str) -> None:
+    service = KnowledgeService(Path(knowledge), Path(data) / "overlays")
+    service.load()
+    editor = KnowledgeEditor(service, Store.open(Path(data) / "bot.sqlite3"))
+    print("ready", flush=True)
+    round_number = 0
+    while True:
+        round_number += 1
+        scope = SHARED_SCOPE if round_number % 3 == 0 else 4242
+        fact = editor.current(scope, "cast-jack")
+        # Long answers make each write take a while, so kills land mid-write.
+        answer = f"Luke Kirby plays Jack (edit {round_number}). " + "Padding sentence. " * 50
+        record = fact_record(fact) | {"answer": answer[:990]}
+        result = editor.save(scope, 1, record, expected_version=fact_version(fact))
+        if not result.ok:
+            print("failed:", result.message, result.problems, flush=True)
+            sys.exit(3)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])
