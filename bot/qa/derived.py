@@ -16,7 +16,6 @@ def episode_fact(episode: Episode, *, is_first: bool, is_last: bool) -> Fact:
         f"episode {n} title",
         f"title of episode {n}",
         f"Which episode is {title}?",
-        f"{title} episode number",
         f"Comment s'appelle l'épisode {n} ?",
         f"Quel épisode est {title} ?",
     ]

@@ -21,24 +21,27 @@ from bot.qa.answer import Answer, Choice, Outcome
 from bot.qa.index import CONSTRAINING_KINDS, FIELD_WEIGHTS, Doc, Index
 from bot.qa.normalize import INTERROGATIVES, fold, is_small_talk, tokens
 
+QUOTE_WORDS = frozenset(tokens("say quote"))
+
 MAX_ANALYSED_CHARS = 500
 """Longer input is cut before analysis so a pasted essay cannot stall the event loop."""
 
 
 @dataclass(frozen=True, slots=True)
 class Thresholds:
-    answer: float = 0.55  # below this, never a confident answer
-    margin: float = 0.08  # lead needed over the runner-up
-    choices: float = 0.36  # below this, abstain
+    answer: float = 0.5  # below this, never a confident answer
+    margin: float = 0.03  # lead needed over the runner-up
+    choices: float = 0.5  # below this, abstain
     choice_window: float = 0.15  # candidates this close to the best are offered
     max_choices: int = 4
     min_coverage: float = 0.5  # share of the question the answer must account for
-    max_unknown: float = 0.55  # share of the question in words we have never seen
+    max_unknown: float = 0.4  # share of the question in words we have never seen
     dice_share: float = 0.55  # weight of phrasing similarity vs. coverage
     distinct_dice: float = (
         0.15  # when two facts cover the question equally, the lead in phrasing needed
     )
     exact_dice: float = 0.95  # phrasing similarity that counts as asking exactly this fact
+    quote_prior: float = 0.9  # a bare quote's score when the fan did not ask for a quote
     other_show_coverage: float = 0.8  # a question naming another show must be covered this well
 
 
@@ -87,6 +90,14 @@ class Scored:
     coverage: float
 
 
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    question: str
+    units: list[Unit]
+    ranked: list[Scored]
+    about_other_show: bool
+
+
 class Engine:
     """Answers questions from one immutable knowledge base; safe to share between threads."""
 
@@ -112,6 +123,16 @@ class Engine:
     # -- public ---------------------------------------------------------------------
 
     def answer(self, question: str) -> Answer:
+        prepared = self.prepare(question)
+        if isinstance(prepared, Answer):
+            return prepared
+        return self.decide(prepared)
+
+    def prepare(self, question: str) -> Prepared | Answer:
+        """Analyse and rank; an early abstention comes back as an `Answer`.
+
+        Split from `decide` so the threshold tuner can rank once and decide many times.
+        """
         query = self._analyse(question)
         if not query:
             return Answer(question, Outcome.ABSTAIN, reason="no words to match")
@@ -123,18 +144,17 @@ class Engine:
         constraining = [u for u in units if u.kind in CONSTRAINING_KINDS]
         ranked = self._rank(units, constraining)
         if not ranked:
-            reason = (
-                "names something the knowledge base has no fact about"
-                if constraining
-                else "no match"
-            )
+            reason = "names something the knowledge base has no fact about" if constraining else "no match"
             return Answer(question, Outcome.ABSTAIN, reason=reason)
-        about_other_show = any(u.kind == "outside-show" for u in constraining)
-        if about_other_show and ranked[0].coverage < self.thresholds.other_show_coverage:
+        return Prepared(question, units, ranked, any(u.kind == "outside-show" for u in constraining))
+
+    def decide(self, prepared: Prepared) -> Answer:
+        question, ranked = prepared.question, prepared.ranked
+        if prepared.about_other_show and ranked[0].coverage < self.thresholds.other_show_coverage:
             # "Who plays Lorelai in Gilmore Girls?" is about another show, not Étoile.
             return Answer(question, Outcome.ABSTAIN, ranked[0].score, reason="about another show")
-        only_names = all(u.ids for u in units)
-        return self._decide(question, units, ranked, only_names)
+        only_names = all(u.ids for u in prepared.units)
+        return self._decide(question, prepared.units, ranked, only_names)
 
     def fact_answer(self, fact: Fact, question: str | None = None, score: float = 1.0) -> Answer:
         """The answer for a fact chosen directly (a button pick, `/fact show`)."""
@@ -265,6 +285,10 @@ class Engine:
         ]
         forms = index.forms
         form_weights = self._form_weights
+        # A bare quote is the answer when the fan asks what someone said; otherwise a
+        # fact (which may show the same quote) is preferred.
+        wants_quote = any(u.token in QUOTE_WORDS for u in units)
+        quote_prior = 1.0 if wants_quote else self.thresholds.quote_prior
         scored: list[Scored] = []
         for doc_index in self._candidates(known):
             doc = index.docs[doc_index]

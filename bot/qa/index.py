@@ -19,6 +19,8 @@ from bot.qa.normalize import INTERROGATIVES, tokens
 # How much a query word found in each field counts towards coverage.
 FIELD_WEIGHTS = {"question": 1.0, "entity": 0.9, "tag": 0.8, "answer": 0.6}
 
+UNKNOWN_WEIGHT = 0.75  # of the rarest known word's weight
+
 # Kinds of named things that a question must stay on: a question naming Cheyenne is
 # never answered with a fact about Jack. Places are looser (a fact about the Paris
 # company need not name the city).
@@ -64,7 +66,10 @@ class Index:
             token: math.log((document_count + 1) / (len(postings) + 0.5)) + 1.0
             for token, postings in self.doc_postings.items()
         }
-        self.unknown_weight = max(self.idf.values(), default=1.0)
+        # A word the knowledge base has never seen counts like a fairly rare word: it
+        # weighs against confidence, but an everyday word ("backstory") must not
+        # outweigh the names and topics the question does share with a fact.
+        self.unknown_weight = UNKNOWN_WEIGHT * max(self.idf.values(), default=1.0)
         self.vocabulary_set = frozenset(self.doc_postings)
         self.max_alias_length = max((len(a) for a in self.aliases), default=1)
         self.form_weights = [sum(self.weight(t) for t in form.tokens) for form in self.forms]

@@ -518,10 +518,10 @@ def is_small_talk(text: str) -> bool:
 def canonical(word: str) -> tuple[str, ...]:
     """The canonical token(s) for one folded word; empty for a stop word."""
     if word in SYNONYMS:
-        return tuple(SYNONYMS[word].split())
+        return tuple(_stem(t) for t in SYNONYMS[word].split())
     single = _singular(word)
     if single in SYNONYMS:
-        return tuple(SYNONYMS[single].split())
+        return tuple(_stem(t) for t in SYNONYMS[single].split())
     if word in STOP_WORDS or single in STOP_WORDS:
         return ()
     return (_stem(single),)
