@@ -37,9 +37,8 @@ class Thresholds:
     min_coverage: float = 0.5  # share of the question the answer must account for
     max_unknown: float = 0.4  # share of the question in words we have never seen
     dice_share: float = 0.55  # weight of phrasing similarity vs. coverage
-    distinct_dice: float = (
-        0.15  # when two facts cover the question equally, the lead in phrasing needed
-    )
+    # When two facts cover the question equally, the lead in phrasing needed:
+    distinct_dice: float = 0.1
     exact_dice: float = 0.95  # phrasing similarity that counts as asking exactly this fact
     quote_prior: float = 0.9  # a bare quote's score when the fan did not ask for a quote
     other_show_coverage: float = 0.8  # a question naming another show must be covered this well
@@ -143,6 +142,11 @@ class Engine:
             return Answer(question, Outcome.ABSTAIN, reason="no word the knowledge base knows")
         constraining = [u for u in units if u.kind in CONSTRAINING_KINDS]
         ranked = self._rank(units, constraining)
+        numbers = [u.token for u in units if u.token.isdigit() and u.confidence > 0]
+        if numbers:
+            # "season 3" must not be answered with a fact about season 1 or 2.
+            docs = self.index.docs
+            ranked = [s for s in ranked if all(n in docs[s.doc].field_weight for n in numbers)]
         if not ranked:
             reason = "names something the knowledge base has no fact about" if constraining else "no match"
             return Answer(question, Outcome.ABSTAIN, reason=reason)
@@ -338,9 +342,12 @@ class Engine:
                         if dice > best_dice:
                             best_dice = min(1.0, dice)
             coverage = matched / total_weight
-            scored.append(
-                Scored(doc_index, share * best_dice + (1 - share) * coverage, best_dice, coverage)
-            )
+            if doc.quote is not None:
+                best_dice *= quote_prior
+            score = share * best_dice + (1 - share) * coverage
+            if doc.quote is not None:
+                score *= quote_prior
+            scored.append(Scored(doc_index, score, best_dice, coverage))
         scored.sort(key=lambda s: s.score, reverse=True)
         return scored
 

@@ -96,7 +96,7 @@ class Index:
     def weight(self, token: str) -> float:
         idf = self.idf.get(token, self.unknown_weight)
         if token in INTERROGATIVES:
-            return min(idf, 1.0) * 0.5
+            return min(idf, 2.0) * 0.5
         return idf
 
     # -- building -------------------------------------------------------------------

@@ -355,6 +355,28 @@ SYNONYMS: dict[str, str] = {
     "signifie": "mean",
     "veut": "mean",
     "nyc": "new york",
+    "backstory": "background",
+    "bio": "background",
+    "biography": "background",
+    "entraine": "train",
+    "entrainee": "train",
+    "entrainement": "train",
+    "entrainer": "train",
+    "pays": "country",
+    "kid": "child",
+    "kids": "child",
+    "childhood": "child",
+    "enfant": "child",
+    "enfance": "child",
+    "mom": "mother",
+    "mum": "mother",
+    "mere": "mother",
+    "axed": "cancel",
+    "dropped": "cancel",
+    "scrapped": "cancel",
+    "originally": "original",
+    "initially": "original",
+    "origine": "original",
     "ny": "new york",
     "nouvelle": "new",
     "chanson": "song",
@@ -435,9 +457,25 @@ def _expand_short_forms(folded: str) -> str:
     )
 
 
+# Phrases that mean one thing: "when does it come out" asks for the release date.
+_PHRASES = (
+    (re.compile(r"\b(come|comes|came|coming) out\b"), " release "),
+    (re.compile(r"\btl;?dr\b"), " "),
+    (re.compile(r"\bcombien de temps\b"), " how long "),
+    (re.compile(r"\b(directeur|directrice) de la photo(graphie)?\b"), " cinematographer "),
+    (re.compile(r"\bdirector of photography\b"), " cinematographer "),
+    (re.compile(r"\bdp\b"), " cinematographer "),
+    (re.compile(r"\ba l'origine\b"), " original "),
+    (re.compile(r"\bin the first place\b"), " "),
+)
+
+
 def raw_tokens(text: str) -> list[str]:
     """Folded words, before stop words and synonyms are applied."""
-    return _TOKEN.findall(_expand_short_forms(fold(_WHERE_FR.sub(" where ", text))))
+    folded = _expand_short_forms(fold(_WHERE_FR.sub(" where ", text)))
+    for pattern, replacement in _PHRASES:
+        folded = pattern.sub(replacement, folded)
+    return _TOKEN.findall(folded)
 
 
 # Conversation that is not a question about the show. A message made only of these
