@@ -142,7 +142,9 @@ class Engine:
             return Answer(question, Outcome.ABSTAIN, reason="no word the knowledge base knows")
         constraining = [u for u in units if u.kind in CONSTRAINING_KINDS]
         ranked = self._rank(units, constraining)
-        numbers = [u.token for u in units if u.token.isdigit() and u.confidence > 0]
+        # "1" is everywhere ("first", "one", "season 1" of a one-season show): only
+        # larger numbers are specific enough to require.
+        numbers = [u.token for u in units if u.token.isdigit() and u.token != "1" and u.confidence > 0]
         if numbers:
             # "season 3" must not be answered with a fact about season 1 or 2.
             docs = self.index.docs

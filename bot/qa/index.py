@@ -113,6 +113,7 @@ class Index:
         for entity in kb.entities.values():
             kind = entity.kind if entity.in_universe else "outside-show"
             named.append((entity.id, entity.name, entity.aliases, kind))
+        named += self._name_parts(named)
         for record_id, name, aliases, kind in named:
             self.kinds[record_id] = kind
             for alias in (name, *aliases):
@@ -120,6 +121,31 @@ class Index:
                 if alias_tokens:
                     self.aliases[alias_tokens].add(record_id)
                     self.spellings[record_id].append(frozenset(alias_tokens))
+
+    @staticmethod
+    def _name_parts(
+        named: list[tuple[str, str, tuple[str, ...], str]],
+    ) -> list[tuple[str, str, tuple[str, ...], str]]:
+        """First names and surnames alone ("Ivan", "Gainsbourg") when they name one person only."""
+        owners: dict[str, set[str]] = defaultdict(set)
+        kinds: dict[str, str] = {}
+        taken: set[tuple[str, ...]] = set()
+        for record_id, name, aliases, kind in named:
+            kinds[record_id] = kind
+            for alias in (name, *aliases):
+                taken.add(tuple(tokens(alias)))
+            if kind not in ("person", "character"):
+                continue
+            words = tokens(name)
+            if len(words) >= 2:
+                for part in (words[0], words[-1]):
+                    if len(part) >= 3 and not part.isdigit():
+                        owners[part].add(record_id)
+        return [
+            (next(iter(ids)), part, (), kinds[next(iter(ids))])
+            for part, ids in owners.items()
+            if len(ids) == 1 and (part,) not in taken
+        ]
 
     def _names_of(self, record_id: str) -> list[str]:
         record = self.kb.named(record_id)

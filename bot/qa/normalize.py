@@ -263,6 +263,15 @@ STOP_WORDS = frozenset(
     ]
 )
 
+# Filler that says nothing about the question ("yo, quick question: who…"). A message
+# made only of these is small talk (see is_small_talk), not a question.
+FILLER = frozenset(
+    "people person persons guy guys folk folks have has had yo hey hi hello pls plz lol lmao "
+    "haha thx thanks um uh hmm btw bruh quick question wondering curious anybody remind "
+    "actually exactly".split()
+)
+STOP_WORDS = STOP_WORDS | FILLER
+
 # Canonical forms: French and English words that mean the same thing for this bot.
 # A value may hold several tokens ("nyc" -> "new york").
 SYNONYMS: dict[str, str] = {
