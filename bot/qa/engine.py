@@ -114,6 +114,11 @@ class Engine:
         self._buckets = dict(buckets)
         self._corrections: dict[str, str | None] = {}
         self._carrier = {f.quote: f for f in self.index.facts.values() if f.quote}
+        self._everywhere = {
+            entity_id
+            for entity_id, docs in self.index.entity_docs.items()
+            if len(docs) > len(self.index.docs) / 3
+        }
         visible = [f for f in self.index.facts.values() if not f.is_spoiler]
         self._suggestion_questions = [f.question for f in visible]
         self._suggestion_keys = [fold(q) for f in visible for q in f.questions]
@@ -244,6 +249,8 @@ class Engine:
             longest = min(index.max_alias_length, len(query) - position)
             for length in range(longest, 0, -1):
                 ids = index.aliases.get(tuple(words[position : position + length]))
+                if ids and all(i in self._everywhere for i in ids):
+                    ids = None  # the series itself: named in most facts, it tells nothing apart
                 if ids:
                     span = query[position : position + length]
                     kinds = {index.kinds[i] for i in ids}
@@ -283,9 +290,10 @@ class Engine:
             (
                 u.weight * u.confidence,
                 u.token if not u.ids else None,
-                u.spellings,
+                tuple((sp, self._spelling_weight(sp)) for sp in u.spellings),
                 u.ids,
                 u.confidence,
+                u.words,
             )
             for u in known
         ]
@@ -302,20 +310,22 @@ class Engine:
                 continue
             field_weight = doc.field_weight
             matched = 0.0
-            in_phrasing: list[tuple[float, str | None, tuple[frozenset[str], ...]]] = []
-            for credit, single, spellings, ids, confidence in plan:
+            in_phrasing: list[tuple] = []
+            for credit, single, spellings, ids, confidence, words in plan:
                 if single is not None:
                     weight = field_weight.get(single, 0.0)
                 else:
-                    weight = max(
-                        min(field_weight.get(t, 0.0) for t in spelling) for spelling in spellings
-                    )
+                    weight = 0.0
+                    if not words.isdisjoint(field_weight):  # cheap test before the spellings
+                        weight = max(
+                            min(field_weight.get(t, 0.0) for t in spelling) for spelling, _ in spellings
+                        )
                     if weight < entity_weight and not ids.isdisjoint(doc.entities):
                         weight = entity_weight
                 if weight:
                     matched += credit * weight
                     if weight >= question_weight:  # only then can it be in a phrasing
-                        in_phrasing.append((credit, single, spellings, confidence))
+                        in_phrasing.append((credit, single, spellings, confidence, words))
             if matched <= 0:
                 continue
             best_dice = 0.0
@@ -323,19 +333,15 @@ class Engine:
                 for form_index in doc.forms:
                     form_tokens = forms[form_index].tokens
                     in_form = 0.0
-                    for credit, single, spellings, confidence in in_phrasing:
+                    for credit, single, spellings, confidence, words in in_phrasing:
                         if single is not None:
                             if single in form_tokens:
                                 in_form += credit
-                        else:
+                        elif not words.isdisjoint(form_tokens):
                             # A name counts with the weight of the spelling the phrasing
                             # uses: "Mishi" alone is a weaker match for "Mishi Duplessis".
                             used = max(
-                                (
-                                    self._spelling_weight(sp)
-                                    for sp in spellings
-                                    if sp <= form_tokens
-                                ),
+                                (weight for sp, weight in spellings if sp <= form_tokens),
                                 default=0.0,
                             )
                             in_form += min(credit, used * confidence)

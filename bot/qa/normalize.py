@@ -52,6 +52,8 @@ def _is_foldable_base(char: str) -> bool:
 
 def fold(text: str) -> str:
     """Lower-case, fold accents on Latin letters, unify quotes and dashes."""
+    if text.isascii():
+        return text.lower()  # nothing to fold: the common case, and the fast one
     text = unicodedata.normalize("NFKC", text).translate(_SPECIAL_LETTERS)
     out: list[str] = []
     previous_base = ""
@@ -467,23 +469,30 @@ def _expand_short_forms(folded: str) -> str:
 
 
 # Phrases that mean one thing: "when does it come out" asks for the release date.
-_PHRASES = (
-    (re.compile(r"\b(come|comes|came|coming) out\b"), " release "),
-    (re.compile(r"\btl;?dr\b"), " "),
-    (re.compile(r"\bcombien de temps\b"), " how long "),
-    (re.compile(r"\b(directeur|directrice) de la photo(graphie)?\b"), " cinematographer "),
-    (re.compile(r"\bdirector of photography\b"), " cinematographer "),
-    (re.compile(r"\bdp\b"), " cinematographer "),
-    (re.compile(r"\ba l'origine\b"), " original "),
-    (re.compile(r"\bin the first place\b"), " "),
-)
+_PHRASES = {
+    "come out": " release ",
+    "comes out": " release ",
+    "came out": " release ",
+    "coming out": " release ",
+    "tl;dr": " ",
+    "tldr": " ",
+    "combien de temps": " how long ",
+    "directeur de la photo": " cinematographer ",
+    "directrice de la photo": " cinematographer ",
+    "directeur de la photographie": " cinematographer ",
+    "directrice de la photographie": " cinematographer ",
+    "director of photography": " cinematographer ",
+    "dp": " cinematographer ",
+    "a l'origine": " original ",
+    "in the first place": " ",
+}
+_PHRASE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, _PHRASES), key=len, reverse=True)) + r")\b")
 
 
 def raw_tokens(text: str) -> list[str]:
     """Folded words, before stop words and synonyms are applied."""
     folded = _expand_short_forms(fold(_WHERE_FR.sub(" where ", text)))
-    for pattern, replacement in _PHRASES:
-        folded = pattern.sub(replacement, folded)
+    folded = _PHRASE.sub(lambda m: _PHRASES[m.group(1)], folded)
     return _TOKEN.findall(folded)
 
 
@@ -574,12 +583,14 @@ def canonical(word: str) -> tuple[str, ...]:
     return (_stem(single),)
 
 
-def tokens(text: str) -> list[str]:
-    """Meaningful canonical tokens of a text, in order."""
+@lru_cache(maxsize=131072)
+def tokens(text: str) -> tuple[str, ...]:
+    """Meaningful canonical tokens of a text, in order (cached: the checker and the index
+    read the same phrasings)."""
     out: list[str] = []
     for word in raw_tokens(text):
         out.extend(canonical(word))
-    return out
+    return tuple(out)
 
 
 def normalize(text: str) -> str:
