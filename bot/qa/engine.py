@@ -22,6 +22,9 @@ from bot.qa.index import CONSTRAINING_KINDS, FIELD_WEIGHTS, Doc, Index
 from bot.qa.normalize import INTERROGATIVES, fold, is_small_talk, tokens
 
 QUOTE_WORDS = frozenset(tokens("say quote"))
+RANKED_KEPT = 8  # exact scores are computed for at least this many of the best candidates
+# The question words that say what kind of answer is wanted (a person, a date, a reason…).
+QUESTION_KINDS = frozenset({"who", "when", "where", "why", "many"})
 
 MAX_ANALYSED_CHARS = 500
 """Longer input is cut before analysis so a pasted essay cannot stall the event loop."""
@@ -35,12 +38,13 @@ class Thresholds:
     choice_window: float = 0.15  # candidates this close to the best are offered
     max_choices: int = 4
     min_coverage: float = 0.5  # share of the question the answer must account for
-    max_unknown: float = 0.4  # share of the question in words we have never seen
-    dice_share: float = 0.55  # weight of phrasing similarity vs. coverage
+    max_unknown: float = 0.35  # share of the question in words we have never seen
+    dice_share: float = 0.65  # weight of phrasing similarity vs. coverage
     # When two facts cover the question equally, the lead in phrasing needed:
     distinct_dice: float = 0.1
     exact_dice: float = 0.95  # phrasing similarity that counts as asking exactly this fact
     quote_prior: float = 0.9  # a bare quote's score when the fan did not ask for a quote
+    question_kind_mismatch: float = 0.75  # phrasing match when it asks "when" and the fan "why"
     other_show_coverage: float = 0.8  # a question naming another show must be covered this well
 
 
@@ -114,6 +118,10 @@ class Engine:
         self._buckets = dict(buckets)
         self._corrections: dict[str, str | None] = {}
         self._carrier = {f.quote: f for f in self.index.facts.values() if f.quote}
+        self._lightest_form = [
+            min((self._form_weights[f] for f in doc.forms), default=float("inf"))
+            for doc in self.index.docs
+        ]
         self._everywhere = {
             entity_id
             for entity_id, docs in self.index.entity_docs.items()
@@ -235,6 +243,8 @@ class Engine:
             # In a short word a dropped letter is more likely another word ("handl" is
             # not "hand"); only swapped or mistyped letters are corrected.
             corrected = None
+        if corrected and len(token) <= 4 and sorted(corrected) != sorted(token):
+            corrected = None  # four letters: only a swap ("plya" -> "play"), not "plie" -> "paie"
         if len(self._corrections) < 50_000:
             self._corrections[token] = corrected
         return corrected
@@ -290,77 +300,84 @@ class Engine:
             (
                 u.weight * u.confidence,
                 u.token if not u.ids else None,
-                tuple((sp, self._spelling_weight(sp)) for sp in u.spellings),
                 u.ids,
                 u.confidence,
-                u.words,
             )
             for u in known
         ]
         forms = index.forms
         form_weights = self._form_weights
+        doc_names, form_names = index.doc_names, index.form_names
         # A bare quote is the answer when the fan asks what someone said; otherwise a
         # fact (which may show the same quote) is preferred.
         wants_quote = any(u.token in QUOTE_WORDS for u in units)
         quote_prior = 1.0 if wants_quote else self.thresholds.quote_prior
-        scored: list[Scored] = []
+        asked = frozenset(u.token for u in units) & QUESTION_KINDS
+        limits_mismatch = self.thresholds.question_kind_mismatch
+        # Phase 1, for every candidate: coverage, and an upper bound on the phrasing score.
+        pending: list[tuple[float, int, float, list[tuple]]] = []
         for doc_index in self._candidates(known):
             doc = index.docs[doc_index]
-            if constraining and not self._satisfies(doc, constraining):
+            if constraining and not self._satisfies(doc_index, constraining):
                 continue
             field_weight = doc.field_weight
+            names = doc_names[doc_index]
             matched = 0.0
+            in_phrasing_credit = 0.0
             in_phrasing: list[tuple] = []
-            for credit, single, spellings, ids, confidence, words in plan:
+            for credit, single, ids, confidence in plan:
                 if single is not None:
                     weight = field_weight.get(single, 0.0)
                 else:
-                    weight = 0.0
-                    if not words.isdisjoint(field_weight):  # cheap test before the spellings
-                        weight = max(
-                            min(field_weight.get(t, 0.0) for t in spelling) for spelling, _ in spellings
-                        )
-                    if weight < entity_weight and not ids.isdisjoint(doc.entities):
-                        weight = entity_weight
+                    weight = max(names.get(i, 0.0) for i in ids)
                 if weight:
                     matched += credit * weight
                     if weight >= question_weight:  # only then can it be in a phrasing
-                        in_phrasing.append((credit, single, spellings, confidence, words))
+                        in_phrasing.append((credit, single, ids, confidence))
+                        in_phrasing_credit += credit
             if matched <= 0:
                 continue
-            best_dice = 0.0
-            if in_phrasing:
-                for form_index in doc.forms:
-                    form_tokens = forms[form_index].tokens
-                    in_form = 0.0
-                    for credit, single, spellings, confidence, words in in_phrasing:
-                        if single is not None:
-                            if single in form_tokens:
-                                in_form += credit
-                        elif not words.isdisjoint(form_tokens):
-                            # A name counts with the weight of the spelling the phrasing
-                            # uses: "Mishi" alone is a weaker match for "Mishi Duplessis".
-                            used = max(
-                                (weight for sp, weight in spellings if sp <= form_tokens),
-                                default=0.0,
-                            )
-                            in_form += min(credit, used * confidence)
-                    if in_form:
-                        dice = 2 * in_form / (total_weight + form_weights[form_index])
-                        if dice > best_dice:
-                            best_dice = min(1.0, dice)
             coverage = matched / total_weight
-            if doc.quote is not None:
-                best_dice *= quote_prior
-            score = share * best_dice + (1 - share) * coverage
-            if doc.quote is not None:
-                score *= quote_prior
+            dice_bound = min(1.0, 2 * in_phrasing_credit / (total_weight + self._lightest_form[doc_index]))
+            prior = quote_prior if doc.quote is not None else 1.0
+            bound = prior * (share * dice_bound * prior + (1 - share) * coverage)
+            pending.append((bound, doc_index, coverage, in_phrasing))
+        # Phase 2: the exact phrasing score, best bound first, until no remaining
+        # candidate could enter the top few. Keeps large fan-outs cheap.
+        pending.sort(key=lambda p: p[0], reverse=True)
+        scored: list[Scored] = []
+        kth_best = 0.0
+        for bound, doc_index, coverage, in_phrasing in pending:
+            if len(scored) >= RANKED_KEPT and bound < kth_best:
+                break
+            doc = index.docs[doc_index]
+            best_dice = 0.0
+            for form_index in doc.forms if in_phrasing else ():
+                form_tokens = forms[form_index].tokens
+                in_form = 0.0
+                for credit, single, ids, confidence in in_phrasing:
+                    if single is not None:
+                        if single in form_tokens:
+                            in_form += credit
+                    else:
+                        # A name counts with the weight of the spelling the phrasing
+                        # uses: "Mishi" alone is a weaker match for "Mishi Duplessis".
+                        used = max(form_names[form_index].get(i, 0.0) for i in ids)
+                        in_form += min(credit, used * confidence)
+                if in_form:
+                    dice = 2 * in_form / (total_weight + form_weights[form_index])
+                    if asked and form_tokens & QUESTION_KINDS and not asked & form_tokens:
+                        dice *= limits_mismatch  # "why…?" is not answered by a "when…?" phrasing
+                    if dice > best_dice:
+                        best_dice = min(1.0, dice)
+            prior = quote_prior if doc.quote is not None else 1.0
+            best_dice *= prior
+            score = prior * (share * best_dice + (1 - share) * coverage)
             scored.append(Scored(doc_index, score, best_dice, coverage))
+            if len(scored) >= RANKED_KEPT:
+                kth_best = sorted((s.score for s in scored), reverse=True)[RANKED_KEPT - 1]
         scored.sort(key=lambda s: s.score, reverse=True)
         return scored
-
-    def _spelling_weight(self, spelling: frozenset[str]) -> float:
-        return sum(self.index.weight(t) for t in spelling)
 
     def _candidates(self, known: list[Unit]) -> set[int]:
         """Documents sharing a rare word or a name with the question.
@@ -371,7 +388,7 @@ class Engine:
         each word's postings, where the word is central to a fact's phrasing.
         """
         postings = self.index.doc_postings
-        cap = max(24, len(self.index.docs) // 50)
+        cap = max(48, len(self.index.docs) // 50)
         candidates: set[int] = set()
         for unit in known:
             for entity_id in unit.ids:
@@ -388,9 +405,10 @@ class Engine:
                     candidates.update(postings.get(unit.token, ())[:cap])
         return candidates
 
-    def _satisfies(self, doc: Doc, constraining: list[Unit]) -> bool:
+    def _satisfies(self, doc_index: int, constraining: list[Unit]) -> bool:
         """Every person, character, company or other show the question names is in the fact."""
         related = self.index.related
+        doc = self.index.docs[doc_index]
         for unit in constraining:
             if unit.ids & doc.entities:
                 continue
@@ -398,7 +416,8 @@ class Engine:
                 continue
             # The curator may have forgotten to list the entity: accept a fact whose
             # phrasing or answer spells the name out.
-            if unit.field_weight(doc.field_weight) >= FIELD_WEIGHTS["answer"]:
+            names = self.index.doc_names[doc_index]
+            if max(names.get(i, 0.0) for i in unit.ids) >= FIELD_WEIGHTS["answer"]:
                 continue
             return False
         return True

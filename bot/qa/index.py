@@ -74,6 +74,41 @@ class Index:
         self.max_alias_length = max((len(a) for a in self.aliases), default=1)
         self.form_weights = [sum(self.weight(t) for t in form.tokens) for form in self.forms]
         self.doc_postings = self._central_first()
+        self.doc_names, self.form_names = self._names_present()
+
+    def _names_present(self) -> tuple[list[dict[str, float]], list[dict[str, float]]]:
+        """Which named things each fact and each phrasing mentions, and how strongly.
+
+        For a fact: the best field weight of any spelling of the name (at least the
+        entity weight when the fact lists it). For a phrasing: the weight of the
+        longest spelling it uses ("Mishi Duplessis" counts more than "Mishi").
+        Precomputed so answering does one dict look-up per name.
+        """
+        by_token: dict[str, list[tuple[str, frozenset[str]]]] = defaultdict(list)
+        for record_id, spellings in self.spellings.items():
+            for spelling in spellings:
+                by_token[min(spelling)].append((record_id, spelling))
+        doc_names: list[dict[str, float]] = []
+        for doc in self.docs:
+            present: dict[str, float] = {}
+            for token in doc.field_weight:
+                for record_id, spelling in by_token.get(token, ()):
+                    if all(t in doc.field_weight for t in spelling):
+                        weight = min(doc.field_weight[t] for t in spelling)
+                        present[record_id] = max(present.get(record_id, 0.0), weight)
+            for record_id in doc.entities:
+                present[record_id] = max(present.get(record_id, 0.0), FIELD_WEIGHTS["entity"])
+            doc_names.append(present)
+        form_names: list[dict[str, float]] = []
+        for form in self.forms:
+            used: dict[str, float] = {}
+            for token in form.tokens:
+                for record_id, spelling in by_token.get(token, ()):
+                    if spelling <= form.tokens:
+                        weight = sum(self.weight(t) for t in spelling)
+                        used[record_id] = max(used.get(record_id, 0.0), weight)
+            form_names.append(used)
+        return doc_names, form_names
 
     def _central_first(self) -> dict[str, tuple[int, ...]]:
         """Postings ordered so documents where the word sits in a short phrasing come first.

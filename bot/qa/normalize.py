@@ -442,18 +442,19 @@ def _singular(word: str) -> str:
 
 
 def _stem(word: str) -> str:
-    """Strip -ing, -ed and a final -e so "talking" meets "talk" and "dance" meets "danced".
+    """Strip -ing, -ed and a final -e so "hire", "hired" and "hiring" all meet.
 
     Applied the same way to questions and to the knowledge base, so the stems only
-    need to be consistent, not real words.
+    need to be consistent, not real words. A stem keeps at least three letters
+    ("need" and "thing" stay whole).
     """
-    if len(word) <= 4 or not word.isalpha() or word in INTERROGATIVES:
+    if len(word) < 4 or not word.isalpha() or word in INTERROGATIVES:
         return word
-    if word.endswith("ing") and len(word) - 3 >= 4:
+    if word.endswith("ing") and len(word) - 3 >= 3:
         word = word[:-3]
-    elif word.endswith("ed") and len(word) - 2 >= 4:
+    elif word.endswith("ed") and len(word) - 2 >= 3:
         word = word[:-2]
-    if word.endswith("e") and len(word) >= 5:
+    if word.endswith("e") and len(word) - 1 >= 3:
         word = word[:-1]
     return word
 
