@@ -29,14 +29,14 @@ SETS = {
     "dev": ROOT.parent / "shared" / "eval" / "dev.yaml",
     "own": ROOT / "tests" / "eval" / "fan_questions.yaml",
 }
-RANKING = {"dice_share": (0.45, 0.55, 0.65), "quote_prior": (0.85, 0.9, 0.95)}
+RANKING = {"dice_share": (0.55, 0.65, 0.75), "quote_prior": (0.9,)}
 DECISION = {
-    "answer": (0.5, 0.55, 0.6, 0.65),
-    "margin": (0.03, 0.05, 0.08),
-    "choices": (0.45, 0.5, 0.55, 0.6),
-    "min_coverage": (0.5, 0.6, 0.7, 0.8),
-    "max_unknown": (0.25, 0.35, 0.45, 0.55),
-    "distinct_dice": (0.1, 0.15),
+    "answer": (0.5, 0.55, 0.6),
+    "margin": (0.02, 0.03, 0.05),
+    "choices": (0.45, 0.5, 0.55),
+    "min_coverage": (0.5, 0.6, 0.65, 0.7, 0.75),
+    "max_unknown": (0.25, 0.3, 0.35, 0.4),
+    "distinct_dice": (0.05, 0.1),
 }
 
 

@@ -41,7 +41,7 @@ class Thresholds:
     max_unknown: float = 0.35  # share of the question in words we have never seen
     dice_share: float = 0.65  # weight of phrasing similarity vs. coverage
     # When two facts cover the question equally, the lead in phrasing needed:
-    distinct_dice: float = 0.1
+    distinct_dice: float = 0.05
     exact_dice: float = 0.95  # phrasing similarity that counts as asking exactly this fact
     quote_prior: float = 0.9  # a bare quote's score when the fan did not ask for a quote
     question_kind_mismatch: float = 0.75  # phrasing match when it asks "when" and the fan "why"
@@ -294,7 +294,6 @@ class Engine:
         total_weight = sum(u.weight for u in units)
         share = self.thresholds.dice_share
         question_weight = FIELD_WEIGHTS["question"]
-        entity_weight = FIELD_WEIGHTS["entity"]
         # Plain loops over a precomputed plan: this is the hot path of every answer.
         plan = [
             (

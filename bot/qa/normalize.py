@@ -270,7 +270,7 @@ STOP_WORDS = frozenset(
 FILLER = frozenset(
     "people person persons guy guys folk folks have has had yo hey hi hello pls plz lol lmao "
     "haha thx thanks um uh hmm btw bruh quick question wondering curious anybody remind "
-    "actually exactly".split()
+    "actually exactly per each every etc".split()
 )
 STOP_WORDS = STOP_WORDS | FILLER
 
