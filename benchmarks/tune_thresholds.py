@@ -46,10 +46,17 @@ def main() -> int:
     items = {name: load_items(path) for name, path in SETS.items() if path.exists()}
     results = []
     for ranking in itertools.product(*RANKING.values()):
-        engine.thresholds = dataclasses.replace(Thresholds(), **dict(zip(RANKING, ranking, strict=True)))
-        prepared = {name: [(item, engine.prepare(item.question)) for item in group] for name, group in items.items()}
+        engine.thresholds = dataclasses.replace(
+            Thresholds(), **dict(zip(RANKING, ranking, strict=True))
+        )
+        prepared = {
+            name: [(item, engine.prepare(item.question)) for item in group]
+            for name, group in items.items()
+        }
         for decision in itertools.product(*DECISION.values()):
-            settings = dict(zip(RANKING, ranking, strict=True)) | dict(zip(DECISION, decision, strict=True))
+            settings = dict(zip(RANKING, ranking, strict=True)) | dict(
+                zip(DECISION, decision, strict=True)
+            )
             if settings["choices"] > settings["answer"]:
                 continue
             engine.thresholds = dataclasses.replace(Thresholds(), **settings)
@@ -60,7 +67,9 @@ def main() -> int:
                     answer = ready if isinstance(ready, Answer) else engine.decide(ready)
                     correct += is_correct(item, answer)
                 scores[name] = correct / len(pairs)
-            results.append((min(scores.values()), sum(scores.values()) / len(scores), scores, settings))
+            results.append(
+                (min(scores.values()), sum(scores.values()) / len(scores), scores, settings)
+            )
     results.sort(key=lambda r: (r[0], r[1]), reverse=True)
     print(f"defaults: {dataclasses.asdict(Thresholds())}")
     for worst, mean, scores, settings in results[:15]:

@@ -157,15 +157,23 @@ class Engine:
         ranked = self._rank(units, constraining)
         # "1" is everywhere ("first", "one", "season 1" of a one-season show): only
         # larger numbers are specific enough to require.
-        numbers = [u.token for u in units if u.token.isdigit() and u.token != "1" and u.confidence > 0]
+        numbers = [
+            u.token for u in units if u.token.isdigit() and u.token != "1" and u.confidence > 0
+        ]
         if numbers:
             # "season 3" must not be answered with a fact about season 1 or 2.
             docs = self.index.docs
             ranked = [s for s in ranked if all(n in docs[s.doc].field_weight for n in numbers)]
         if not ranked:
-            reason = "names something the knowledge base has no fact about" if constraining else "no match"
+            reason = (
+                "names something the knowledge base has no fact about"
+                if constraining
+                else "no match"
+            )
             return Answer(question, Outcome.ABSTAIN, reason=reason)
-        return Prepared(question, units, ranked, any(u.kind == "outside-show" for u in constraining))
+        return Prepared(
+            question, units, ranked, any(u.kind == "outside-show" for u in constraining)
+        )
 
     def decide(self, prepared: Prepared) -> Answer:
         question, ranked = prepared.question, prepared.ranked
@@ -337,7 +345,9 @@ class Engine:
             if matched <= 0:
                 continue
             coverage = matched / total_weight
-            dice_bound = min(1.0, 2 * in_phrasing_credit / (total_weight + self._lightest_form[doc_index]))
+            dice_bound = min(
+                1.0, 2 * in_phrasing_credit / (total_weight + self._lightest_form[doc_index])
+            )
             prior = quote_prior if doc.quote is not None else 1.0
             bound = prior * (share * dice_bound * prior + (1 - share) * coverage)
             pending.append((bound, doc_index, coverage, in_phrasing))

@@ -487,7 +487,9 @@ _PHRASES = {
     "a l'origine": " original ",
     "in the first place": " ",
 }
-_PHRASE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, _PHRASES), key=len, reverse=True)) + r")\b")
+_PHRASE = re.compile(
+    r"\b(" + "|".join(sorted(map(re.escape, _PHRASES), key=len, reverse=True)) + r")\b"
+)
 
 
 def raw_tokens(text: str) -> list[str]:

@@ -61,7 +61,7 @@ async def test_autocomplete_suggests_known_questions_accent_insensitively(harnes
 
 
 async def test_close_call_offers_buttons_and_a_pick_shows_the_answer(harness) -> None:
-    _, response = await harness.ask("jack")
+    _, response = await harness.ask("gainsbourg")
     assert response.embeds[0]["title"] == "Did you mean one of these?"
     buttons = [c for row in response.components for c in row["components"]]
     picks = [b["custom_id"] for b in buttons if b["custom_id"].startswith("qa:pick:")]
@@ -75,14 +75,14 @@ async def test_close_call_offers_buttons_and_a_pick_shows_the_answer(harness) ->
 
 
 async def test_none_of_these_records_a_gap(harness) -> None:
-    _, response = await harness.ask("jack")
+    _, response = await harness.ask("gainsbourg")
     none_id = [c for row in response.components for c in row["components"]][-1]["custom_id"]
     other = await harness.fake.click_button(response.message, none_id, user=harness.world.alice)
     assert (await other.wait_response()).ephemeral  # only the asker may answer it
     click = await harness.fake.click_button(response.message, none_id, user=harness.world.bob)
     assert (await click.wait_response()).type == 7
     gaps = await harness.bot.db.run(lambda s: s.unanswered(harness.world.guild.id))
-    assert [g.question for g in gaps] == ["jack"]
+    assert [g.question for g in gaps] == ["gainsbourg"]
 
 
 async def test_abstains_honestly_and_records_the_question(harness) -> None:
