@@ -10,6 +10,7 @@ character, company or other show is only ever answered by a fact about that name
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -77,9 +78,6 @@ class Unit:
     @property
     def words(self) -> frozenset[str]:
         return frozenset().union(*self.spellings)
-
-    def in_form(self, form_tokens: frozenset[str]) -> bool:
-        return any(spelling <= form_tokens for spelling in self.spellings)
 
     def field_weight(self, weights: dict[str, float]) -> float:
         return max(min(weights.get(t, 0.0) for t in spelling) for spelling in self.spellings)
@@ -303,10 +301,13 @@ class Engine:
         share = self.thresholds.dice_share
         question_weight = FIELD_WEIGHTS["question"]
         # Plain loops over a precomputed plan: this is the hot path of every answer.
+        # A unit is a word (looked up in the field weights), a name with one id (looked
+        # up in the precomputed name weights), or, rarely, a name shared by several ids.
         plan = [
             (
                 u.weight * u.confidence,
                 u.token if not u.ids else None,
+                next(iter(u.ids)) if len(u.ids) == 1 else None,
                 u.ids,
                 u.confidence,
             )
@@ -332,15 +333,17 @@ class Engine:
             matched = 0.0
             in_phrasing_credit = 0.0
             in_phrasing: list[tuple] = []
-            for credit, single, ids, confidence in plan:
+            for credit, single, name, ids, confidence in plan:
                 if single is not None:
                     weight = field_weight.get(single, 0.0)
+                elif name is not None:
+                    weight = names.get(name, 0.0)
                 else:
                     weight = max(names.get(i, 0.0) for i in ids)
                 if weight:
                     matched += credit * weight
                     if weight >= question_weight:  # only then can it be in a phrasing
-                        in_phrasing.append((credit, single, ids, confidence))
+                        in_phrasing.append((credit, single, name, ids, confidence))
                         in_phrasing_credit += credit
             if matched <= 0:
                 continue
@@ -355,24 +358,29 @@ class Engine:
         # candidate could enter the top few. Keeps large fan-outs cheap.
         pending.sort(key=lambda p: p[0], reverse=True)
         scored: list[Scored] = []
-        kth_best = 0.0
+        best_scores: list[float] = []  # a min-heap of the RANKED_KEPT best exact scores
         for bound, doc_index, coverage, in_phrasing in pending:
-            if len(scored) >= RANKED_KEPT and bound < kth_best:
+            if len(best_scores) == RANKED_KEPT and bound < best_scores[0]:
                 break
             doc = index.docs[doc_index]
             best_dice = 0.0
             for form_index in doc.forms if in_phrasing else ():
                 form_tokens = forms[form_index].tokens
                 in_form = 0.0
-                for credit, single, ids, confidence in in_phrasing:
+                for credit, single, name, ids, confidence in in_phrasing:
                     if single is not None:
                         if single in form_tokens:
                             in_form += credit
                     else:
                         # A name counts with the weight of the spelling the phrasing
                         # uses: "Mishi" alone is a weaker match for "Mishi Duplessis".
-                        used = max(form_names[form_index].get(i, 0.0) for i in ids)
-                        in_form += min(credit, used * confidence)
+                        used_names = form_names[form_index]
+                        if name is not None:
+                            used = used_names.get(name, 0.0)
+                        else:
+                            used = max(used_names.get(i, 0.0) for i in ids)
+                        if used:
+                            in_form += min(credit, used * confidence)
                 if in_form:
                     dice = 2 * in_form / (total_weight + form_weights[form_index])
                     if asked and form_tokens & QUESTION_KINDS and not asked & form_tokens:
@@ -383,8 +391,10 @@ class Engine:
             best_dice *= prior
             score = prior * (share * best_dice + (1 - share) * coverage)
             scored.append(Scored(doc_index, score, best_dice, coverage))
-            if len(scored) >= RANKED_KEPT:
-                kth_best = sorted((s.score for s in scored), reverse=True)[RANKED_KEPT - 1]
+            if len(best_scores) < RANKED_KEPT:
+                heapq.heappush(best_scores, score)
+            elif score > best_scores[0]:
+                heapq.heapreplace(best_scores, score)
         scored.sort(key=lambda s: s.score, reverse=True)
         return scored
 
