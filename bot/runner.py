@@ -7,6 +7,7 @@ import logging
 import logging.handlers
 import sys
 
+import aiohttp
 import discord
 
 from bot.client import create_bot
@@ -48,8 +49,16 @@ def run_bot(settings: Settings, *, sync_only: bool = False) -> int:
     except KnowledgeUnavailable as error:
         print(f"error: the knowledge base cannot be loaded: {error}", file=sys.stderr)
         return 1
-    setup_logging(settings)
     bot = create_bot(settings, knowledge=knowledge)
+    start_after_login = bot.setup_hook
+
+    async def setup_hook() -> None:
+        # Logging starts once Discord has accepted the token, so a rejected or missing
+        # token stays a single clear line on the terminal.
+        setup_logging(settings)
+        await start_after_login()
+
+    bot.setup_hook = setup_hook  # type: ignore[method-assign]
     try:
         if sync_only:
             asyncio.run(_sync_globally(bot, token))
@@ -63,6 +72,11 @@ def run_bot(settings: Settings, *, sync_only: bool = False) -> int:
             "error: MESSAGE_CONTENT_INTENT is on but the Message Content intent is not enabled "
             "for this bot in the Developer Portal (Bot → Privileged Gateway Intents).",
             file=sys.stderr,
+        )
+        return 1
+    except (aiohttp.ClientError, OSError) as error:
+        print(
+            f"error: cannot reach Discord ({error}). Check the network connection.", file=sys.stderr
         )
         return 1
     except KeyboardInterrupt:
