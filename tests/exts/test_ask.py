@@ -234,3 +234,32 @@ async def test_a_burst_of_200_questions_is_acknowledged_within_3_seconds(harness
 )
 def test_qa_channel_only_answers_question_shaped_messages(text: str, expected: bool) -> None:
     assert ask_module.looks_like_a_question(text) is expected
+
+
+async def test_qa_channel_answers_questions_and_stays_quiet_otherwise(tmp_path) -> None:
+    from bot.client import EtoileBot
+    from bot.storage.store import GuildSettings
+    from tests.exts.conftest import make_settings
+    from tests.fakediscord import running_bot, running_fake_discord
+
+    async with running_fake_discord() as fake:
+        world = fake.create_basic_world()
+        qa = fake.create_text_channel(world.guild, "ask-etoile")
+        bot = EtoileBot(
+            make_settings(tmp_path, message_content_intent=True), guild_ready_timeout=0.05
+        )
+        async with running_bot(fake, bot):
+            await bot.db.run(
+                lambda s: s.save_guild_settings(GuildSettings(world.guild.id, qa_channel_id=qa.id))
+            )
+            asked = await fake.send_message(qa, world.bob, "who plays Jack?")
+            reply = await asked.wait_reply()
+            assert "Luke Kirby" in reply.embeds[0]["description"] and not reply.would_ping.any
+            chatter = await fake.send_message(qa, world.bob, "loved last night's rewatch")
+            off_topic = await fake.send_message(qa, world.bob, "what's the best pizza topping?")
+            elsewhere = await fake.send_message(world.general, world.bob, "who plays Jack?")
+            await asyncio.sleep(0.5)
+            assert not chatter.replies and not off_topic.replies and not elsewhere.replies
+            gaps = await bot.db.run(lambda s: s.unanswered(world.guild.id))
+            assert [g.question for g in gaps] == ["what's the best pizza topping?"]
+        fake.assert_no_violations()

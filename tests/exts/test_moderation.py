@@ -324,3 +324,28 @@ async def test_hand_edits_on_disk_are_picked_up_and_a_broken_one_keeps_the_old_a
         in (await world.ask("what is the hand edited fact")).embeds[0]["description"]
     )
     await asyncio.sleep(0)
+
+
+async def test_a_gap_becomes_an_alternate_phrasing_of_an_existing_fact(world: World) -> None:
+    question = "who's the fella who does jack's voice in etoile"
+    first = await world.ask(question)
+    assert first.ephemeral and "I don't know that one" in first.embeds[0]["description"]
+    _, gaps = await world.command("kb gaps", user=world.manager)
+    select = next(c for row in gaps.components for c in row["components"] if c["type"] == 3)
+    picked = await world.fake.select_option(
+        gaps.message, select["custom_id"], ["0"], user=world.manager
+    )
+    actions = await picked.wait_response()
+    alternate = next(
+        c
+        for row in actions.components
+        for c in row["components"]
+        if "cast-jack" in c.get("label", "") or "Jack" in c.get("label", "")
+    )
+    click = await world.fake.click_button(
+        actions.message, alternate["custom_id"], user=world.manager
+    )
+    assert "Saved" in (await click.wait_response()).content
+    assert "Luke Kirby" in (await world.ask(question)).embeds[0]["description"]
+    _, after = await world.command("kb gaps", user=world.manager)
+    assert "No unanswered questions" in after.content
