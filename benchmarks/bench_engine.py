@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
 import statistics
 import sys
 import time
@@ -129,6 +130,11 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process so far (Linux reports kilobytes)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def pseudo_word(rng: random.Random) -> str:
     return "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4)))
 
@@ -189,7 +195,7 @@ def main() -> int:
         kb = assembly.knowledge
         engine = Engine(kb)
         load_times.append((time.perf_counter() - start) * 1000)
-    print(f"knowledge base: {len(kb.facts)} facts, {len(kb.quotes)} quotes")
+    print(f"knowledge base: {len(kb.facts)} facts, {len(kb.quotes)} quotes; peak memory {peak_rss_mb():.0f} MB")
     print(f"load + index time: median {statistics.median(load_times):.0f} ms (5 runs)")
 
     all_questions: list[str] = []
@@ -224,8 +230,9 @@ def main() -> int:
         samples = latencies_ms(grown_engine, all_questions, rounds=3 if size >= 100_000 else 5)
         print(
             f"+{size:>7,} facts: index build {build:.2f} s, p50 {percentile(samples, 0.5):.3f} ms, "
-            f"p99 {percentile(samples, 0.99):.3f} ms"
+            f"p99 {percentile(samples, 0.99):.3f} ms, peak memory {peak_rss_mb():.0f} MB"
         )
+        del grown, grown_engine
     return 0
 
 
