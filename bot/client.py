@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import traceback
+from collections.abc import Awaitable, Callable
 
 import discord
 from discord import app_commands
@@ -65,6 +67,39 @@ class EtoileTree(app_commands.CommandTree):
             "".join(traceback.format_exception(error)),
         )
         await send_private(interaction, APOLOGY)
+
+
+class SafeView(discord.ui.View):
+    """A view whose failures end like a command's: logged, and an apology to the user."""
+
+    async def on_error(
+        self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item
+    ) -> None:
+        log.error(
+            "Component %s failed for user %s",
+            getattr(item, "custom_id", item),
+            interaction.user.id,
+            exc_info=error,
+        )
+        await send_private(interaction, APOLOGY)
+
+
+def apologise_on_error(callback: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
+    """The same for a persistent button (`DynamicItem`), whose view discord.py creates itself."""
+
+    @functools.wraps(callback)
+    async def wrapper(self: object, interaction: discord.Interaction) -> None:
+        try:
+            await callback(self, interaction)
+        except Exception:
+            log.exception(
+                "Button %s failed for user %s",
+                getattr(self, "custom_id", self),
+                interaction.user.id,
+            )
+            await send_private(interaction, APOLOGY)
+
+    return wrapper
 
 
 async def send_private(interaction: discord.Interaction, text: str) -> None:

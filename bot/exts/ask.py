@@ -17,7 +17,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.client import send_private
+from bot.client import apologise_on_error, send_private
 from bot.qa.answer import Answer, Outcome
 from bot.qa.normalize import INTERROGATIVES, raw_tokens
 from bot.render import (
@@ -91,6 +91,7 @@ class FeedbackButton(
     ) -> FeedbackButton:
         return cls(match["verdict"], match["fact"])
 
+    @apologise_on_error
     async def callback(self, interaction: discord.Interaction) -> None:
         bot: AnyBot = interaction.client  # type: ignore[assignment]
         await bot.db.run(
@@ -127,6 +128,7 @@ class DeleteButton(discord.ui.DynamicItem[discord.ui.Button], template=r"qa:del:
     ) -> DeleteButton:
         return cls(int(match["user"]))
 
+    @apologise_on_error
     async def callback(self, interaction: discord.Interaction) -> None:
         if interaction.user.id != self.asker_id:
             await send_private(interaction, "Only the fan who asked can delete this answer.")
@@ -159,6 +161,7 @@ class PickButton(
     ) -> PickButton:
         return cls(int(match["user"]), match["fact"], item.label or "…")
 
+    @apologise_on_error
     async def callback(self, interaction: discord.Interaction) -> None:
         bot: AnyBot = interaction.client  # type: ignore[assignment]
         engine = bot.knowledge.engine_for(interaction.guild_id)
@@ -203,6 +206,7 @@ class NoneOfTheseButton(
     ) -> NoneOfTheseButton:
         return cls(int(match["user"]), int(match["question"]))
 
+    @apologise_on_error
     async def callback(self, interaction: discord.Interaction) -> None:
         bot: AnyBot = interaction.client  # type: ignore[assignment]
         if interaction.user.id != self.asker_id:

@@ -10,6 +10,7 @@ from discord.ext import commands
 from rapidfuzz import fuzz, process
 
 from bot import __version__
+from bot.client import SafeView
 from bot.qa.citations import citation_line
 from bot.qa.lookup import (
     cast_list,
@@ -57,7 +58,7 @@ def fuzzy_choices(options: list[str], current: str) -> list[app_commands.Choice[
     ]
 
 
-class SourcesPager(discord.ui.View):
+class SourcesPager(SafeView):
     """Previous/next buttons over the pages of sources; only the viewer can turn them."""
 
     def __init__(self, pages: list[str], viewer_id: int) -> None:

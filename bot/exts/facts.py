@@ -16,6 +16,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.client import SafeView
 from bot.kb.export import fact_record
 from bot.kb.model import Fact
 from bot.moderation.editor import EditResult, fact_version, source_from_url
@@ -145,7 +146,7 @@ class FactModal(discord.ui.Modal):
         )
 
 
-class ConfirmView(discord.ui.View):
+class ConfirmView(SafeView):
     """Two buttons for the moderator who opened it; the action runs off the event loop."""
 
     def __init__(

@@ -10,6 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.client import SafeView
 from bot.exts.facts import ConfirmView, FactModal, problems_text
 from bot.kb.loader import assemble
 from bot.kb.yamlread import MAX_FILE_BYTES
@@ -34,7 +35,7 @@ class ImportView(ConfirmView):
         )
 
 
-class GapActions(discord.ui.View):
+class GapActions(SafeView):
     """For one gap: write a new fact for it, or teach an existing fact this phrasing."""
 
     def __init__(
@@ -87,7 +88,7 @@ class GapActions(discord.ui.View):
         return callback
 
 
-class GapPicker(discord.ui.View):
+class GapPicker(SafeView):
     def __init__(self, cog: KnowledgeAdmin, scope: int, gaps: list[Gap], owner_id: int) -> None:
         super().__init__(timeout=900)
         self.cog, self.scope, self.gaps, self.owner_id = cog, scope, gaps, owner_id

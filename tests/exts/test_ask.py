@@ -263,3 +263,16 @@ async def test_qa_channel_answers_questions_and_stays_quiet_otherwise(tmp_path) 
             gaps = await bot.db.run(lambda s: s.unanswered(world.guild.id))
             assert [g.question for g in gaps] == ["what's the best pizza topping?"]
         fake.assert_no_violations()
+
+
+async def test_a_failing_button_apologises_like_a_command(harness, monkeypatch, caplog) -> None:
+    _, response = await harness.ask("who plays jack")
+
+    async def broken_store(_call):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(harness.bot.db, "run", broken_store)
+    click = await harness.fake.click_button(response.message, "qa:fb:helpful:cast-jack", user=harness.world.alice)
+    reply = await click.wait_response()
+    assert reply.ephemeral and "Sorry, something went wrong" in reply.content
+    assert "disk on fire" in caplog.text
