@@ -36,6 +36,7 @@ from bot.kb.yamlread import (
     read_yaml_file,
     read_yaml_text,
 )
+from bot.qa.citations import citations_text
 from bot.qa.normalize import normalize
 
 MAX_ANSWER_CHARS = 1000
@@ -397,8 +398,6 @@ def assemble(documents: list[Document], base: KnowledgeBase | None = None) -> As
 def _cross_check(
     merged: dict[str, dict[Any, Any]], lines: dict[tuple[str, Any], tuple[str, int]]
 ) -> list[Problem]:
-    from bot.qa.citations import citations_text
-
     problems: list[Problem] = []
     named = merged["people"].keys() | merged["characters"].keys() | merged["entities"].keys()
 

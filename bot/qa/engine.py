@@ -114,6 +114,8 @@ class Engine:
             if len(word) >= 3 and not word.isdigit():
                 buckets[word[0]].append(word)
         self._buckets = dict(buckets)
+        # A memo of typo corrections. Concurrent readers may both fill the same entry
+        # with the same value; a dict assignment is atomic, so sharing stays safe.
         self._corrections: dict[str, str | None] = {}
         self._carrier = {f.quote: f for f in self.index.facts.values() if f.quote}
         self._lightest_form = [

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from bot.kb.model import Character, Episode, KnowledgeBase, Person, Quote
+from bot.kb.model import Character, Episode, Fact, KnowledgeBase, Person, Quote
 from bot.qa.normalize import normalize
 
 BILLING_ORDER = {"main": 0, "recurring": 1, "guest": 2, "cameo": 3}
@@ -102,7 +102,7 @@ def find_episode(kb: KnowledgeBase, number_or_title: str) -> Episode | None:
     return kb.episodes[match[2]] if match else None
 
 
-def facts_about_episode(kb: KnowledgeBase, episode: Episode) -> list:
+def facts_about_episode(kb: KnowledgeBase, episode: Episode) -> list[Fact]:
     """Facts that name this episode: by its title or as the episode they spoil."""
     title = normalize(episode.title)
     return [
