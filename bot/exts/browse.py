@@ -28,6 +28,7 @@ from bot.render import (
     COLOUR,
     FIELD_VALUE_LIMIT,
     NO_MENTIONS,
+    citations_field,
     paginate,
     render_quote,
     spoiler,
@@ -159,7 +160,7 @@ class Browse(commands.Cog):
                 value += f"\n{line.character.description}"
             sources = kb.citations(line.character.sources)
             if sources and name:
-                value += "\n" + "\n".join(f"• {citation_line(s)}" for s in sources[:2])
+                value += "\n" + citations_field([citation_line(s) for s in sources[:2]])
             embed.add_field(
                 name=truncate(line.character.name, 256),
                 value=truncate(value, FIELD_VALUE_LIMIT),
@@ -219,9 +220,7 @@ class Browse(commands.Cog):
         if sources:
             embed.add_field(
                 name="Sources",
-                value=truncate(
-                    "\n".join(f"• {citation_line(s)}" for s in sources), FIELD_VALUE_LIMIT
-                ),
+                value=citations_field([citation_line(s) for s in sources]),
                 inline=False,
             )
         await interaction.response.send_message(embed=embed, allowed_mentions=NO_MENTIONS)
