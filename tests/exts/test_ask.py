@@ -272,7 +272,29 @@ async def test_a_failing_button_apologises_like_a_command(harness, monkeypatch, 
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr(harness.bot.db, "run", broken_store)
-    click = await harness.fake.click_button(response.message, "qa:fb:helpful:cast-jack", user=harness.world.alice)
+    click = await harness.fake.click_button(
+        response.message, "qa:fb:helpful:cast-jack", user=harness.world.alice
+    )
     reply = await click.wait_response()
     assert reply.ephemeral and "Sorry, something went wrong" in reply.content
     assert "disk on fire" in caplog.text
+
+
+async def test_an_auto_sharded_bot_answers_too(tmp_path) -> None:
+    from bot.client import ShardedEtoileBot, create_bot
+    from tests.exts.conftest import make_settings
+    from tests.fakediscord import running_bot, running_fake_discord
+
+    async with running_fake_discord(shard_count=1) as fake:
+        world = fake.create_basic_world()
+        bot = create_bot(make_settings(tmp_path, shard_count=1), guild_ready_timeout=0.05)
+        assert isinstance(bot, ShardedEtoileBot)
+        async with running_bot(fake, bot):
+            await bot.tree.sync()
+            handle = await fake.send_slash_command(
+                "ask", {"question": "who plays jack"}, user=world.bob, channel=world.general
+            )
+            assert "Kirby" in (await handle.wait_response()).embeds[0]["description"]
+        assert fake.requests_to(
+            "GET", r"/gateway(/bot)?$"
+        )  # the sharded client asks where to connect

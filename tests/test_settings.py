@@ -1,0 +1,47 @@
+"""Settings come from the environment and .env, typed, with secrets that never print."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.settings import Settings, SettingsError
+
+
+def test_dotenv_fills_in_and_the_environment_wins(tmp_path: Path) -> None:
+    dotenv = tmp_path / ".env"
+    dotenv.write_text(
+        "# comment\nDISCORD_TOKEN='from-file'\nOWNER_IDS=1, 2\nDEV_GUILD_ID=99\nexport LOG_LEVEL=debug\n"
+        "SHARD_COUNT=\nMESSAGE_CONTENT_INTENT=true\nKNOWLEDGE_DIR=/kb\n",
+        encoding="utf-8",
+    )
+    settings = Settings.from_env(
+        {"DISCORD_TOKEN": "from-env", "DATA_DIR": str(tmp_path / "d")}, dotenv
+    )
+    assert settings.discord_token.reveal() == "from-env"
+    assert settings.owner_ids == frozenset({1, 2}) and settings.dev_guild_id == 99
+    assert settings.log_level == "DEBUG" and settings.shard_count is None
+    assert settings.message_content_intent is True
+    assert settings.knowledge_dir == Path("/kb") and settings.data_dir == tmp_path / "d"
+
+
+def test_the_token_never_shows_in_repr_or_str() -> None:
+    settings = Settings.from_env({"DISCORD_TOKEN": "super-secret-token"}, Path("/nonexistent"))
+    assert "super-secret-token" not in repr(settings)
+    assert "super-secret-token" not in str(settings.discord_token)
+    assert "super-secret-token" not in f"{settings.discord_token}"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("OWNER_IDS", "alice", "OWNER_IDS must be a list of numeric Discord ids"),
+        ("DEV_GUILD_ID", "abc", "DEV_GUILD_ID must be a number"),
+        ("LOG_LEVEL", "LOUD", "LOG_LEVEL must be"),
+        ("COOLDOWN_SECONDS", "soon", "COOLDOWN_SECONDS must be a number"),
+    ],
+)
+def test_bad_values_are_named(name: str, value: str, message: str) -> None:
+    with pytest.raises(SettingsError, match=message):
+        Settings.from_env({name: value}, Path("/nonexistent"))
