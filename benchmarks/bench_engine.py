@@ -195,7 +195,9 @@ def main() -> int:
         kb = assembly.knowledge
         engine = Engine(kb)
         load_times.append((time.perf_counter() - start) * 1000)
-    print(f"knowledge base: {len(kb.facts)} facts, {len(kb.quotes)} quotes; peak memory {peak_rss_mb():.0f} MB")
+    print(
+        f"knowledge base: {len(kb.facts)} facts, {len(kb.quotes)} quotes; peak memory {peak_rss_mb():.0f} MB"
+    )
     print(f"load + index time: median {statistics.median(load_times):.0f} ms (5 runs)")
 
     all_questions: list[str] = []
