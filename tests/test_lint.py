@@ -1,0 +1,34 @@
+"""Ruff lint and format are part of the suite, so CI enforces them."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PATHS = ["bot", "tests", "benchmarks"]
+
+
+def ruff(*args: str) -> subprocess.CompletedProcess[str]:
+    executable = shutil.which("ruff", path=str(Path(sys.executable).parent)) or shutil.which("ruff")
+    if executable is None:
+        pytest.fail(
+            "ruff is not installed; it comes with the test extras: pip install -e '.[test]'"
+        )
+    return subprocess.run(
+        [executable, *args, *PATHS], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_ruff_lint_is_clean() -> None:
+    result = ruff("check", "--no-cache")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_ruff_format_is_clean() -> None:
+    result = ruff("format", "--check", "--no-cache")
+    assert result.returncode == 0, result.stdout + result.stderr
