@@ -45,12 +45,3 @@ def fsync_directory(directory: Path) -> None:
         os.fsync(descriptor)
     finally:
         os.close(descriptor)
-
-
-def remove_stale_temp_files(directory: Path) -> list[Path]:
-    """Temporary files left by a process killed mid-write; they are never the live file."""
-    stale = [p for p in directory.glob(f".*{TEMP_SUFFIX}") if p.is_file()]
-    for path in stale:
-        with contextlib.suppress(FileNotFoundError):
-            path.unlink()
-    return stale
