@@ -16,6 +16,7 @@ from bot.kb.export import export_json, export_yaml
 from bot.kb.loader import Assembly, load_directory
 from bot.kb.model import KnowledgeBase
 from bot.qa.engine import Engine
+from bot.qa.explain import explanation_lines
 from bot.settings import Settings, SettingsError
 from bot.terminal import chat, render_answer
 
@@ -50,6 +51,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     ask.add_argument("question", nargs="*", help="the question (omit with --json)")
     ask.add_argument("--json", action="store_true", help="read questions from stdin, one per line")
+    ask.add_argument(
+        "--explain",
+        action="store_true",
+        help="also show how the question was read, the top candidates' features and the decision",
+    )
 
     commands.add_parser("chat", help="talk to the bot in the terminal")
 
@@ -126,9 +132,11 @@ def _ask(engine: Engine, args: argparse.Namespace) -> int:
         raise CliError(
             'error: the question is empty; try: etoile-bot ask "who plays Cheyenne?"', EXIT_USAGE
         )
-    answer = engine.answer(question)
-    print(render_answer(answer))
-    return 0 if answer.answered else EXIT_PROBLEMS
+    explanation = engine.explain(question)
+    if args.explain:
+        print("\n".join(explanation_lines(explanation)), end="\n\n")
+    print(render_answer(explanation.answer))
+    return 0 if explanation.answer.answered else EXIT_PROBLEMS
 
 
 def _run_discord(settings: Settings, sync_only: bool) -> int:

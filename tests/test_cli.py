@@ -128,3 +128,12 @@ def test_main_job_without_token_opens_the_chat(command: list[str]) -> None:
     result = run(*command, stdin="qui joue jack ?\n")
     assert result.returncode == 0, result.stderr
     assert "Étoile Q&A" in result.stdout and "Kirby" in result.stdout
+
+
+def test_ask_explain_shows_terms_features_and_decision() -> None:
+    result = run("--knowledge", MINI, "ask", "--explain", "wer spielt Cheyenne?")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "wer -> who" in out and "spielt -> play" in out
+    assert "cast-cheyenne" in out and "confidence:" in out
+    assert "decision: answer" in out and "Laâge" in out

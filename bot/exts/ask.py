@@ -19,7 +19,8 @@ from discord.ext import commands
 
 from bot.client import apologise_on_error, send_private
 from bot.qa.answer import Answer, Outcome
-from bot.qa.normalize import INTERROGATIVES, raw_tokens
+from bot.qa.lexicon import lexicon
+from bot.qa.normalize import raw_tokens
 from bot.render import (
     BUTTON_LABEL_LIMIT,
     CHOICE_LIMIT,
@@ -55,7 +56,7 @@ def looks_like_a_question(text: str) -> bool:
     if stripped.endswith("?"):
         return True
     words = raw_tokens(stripped)
-    return bool(words) and (words[0] in INTERROGATIVES or words[0] in QUESTION_WORDS_FR)
+    return bool(words) and (words[0] in lexicon().question_words or words[0] in QUESTION_WORDS_FR)
 
 
 @dataclass(frozen=True)

@@ -6,12 +6,12 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from bot.qa.normalize import INTERROGATIVES, tokens
+from bot.qa.normalize import INTERROGATIVES, SERIES, tokens
 from bot.storage.store import AskedQuestion
 
 SIMILAR = 80  # token-set similarity (0-100) above which two questions are the same gap
 # Words almost every question has; they say nothing about which gap it is.
-GENERIC = INTERROGATIVES | {"etoil", "show", "series"}
+GENERIC = INTERROGATIVES | {SERIES, "series"}
 
 
 def topic(question: str) -> str:

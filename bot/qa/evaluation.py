@@ -1,28 +1,36 @@
-"""Scoring the engine against sets of fan questions with expected keywords.
+"""Scoring any answerer against sets of fan questions with expected keywords.
 
 The file format is the one of `../shared/eval/dev.yaml`: each item has `q` and
 `expect`, a list of keyword groups (the answer text must contain one keyword of
-every group, compared without case or accents) or the word `abstain`.
-A "choices" outcome never counts as an answer, and an abstention is correct only
-where the item expects one.
+every group, compared without case or accents) or the word `abstain`; our own
+batches add `kind` (full, fragment, typo, french, other-language, rewording,
+refuse). A "choices" outcome never counts as an answer, and an abstention is
+correct only where the item expects one. A *false answer* is the one failure the
+bot promises never to make: an answer that is wrong, or any answer to a question
+that must be refused.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from bot.qa.answer import Answer, Outcome
-from bot.qa.engine import Engine
 from bot.qa.normalize import fold
+
+KINDS = ("full", "fragment", "typo", "french", "other-language", "rewording", "refuse")
 
 
 @dataclass(frozen=True, slots=True)
 class EvalItem:
     question: str
     expect: tuple[tuple[str, ...], ...] | None  # None means: must abstain
+    kind: str = "untagged"
+    batch: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,15 +39,27 @@ class EvalResult:
     answer: Answer
     correct: bool
 
+    @property
+    def false_answer(self) -> bool:
+        """Answered, and wrongly (a wrong fact, or an answer to a must-refuse question)."""
+        return self.answer.outcome is Outcome.ANSWER and not self.correct
+
 
 def load_items(path: Path) -> list[EvalItem]:
+    """One evaluation file; the batch is named after the file."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     items = []
     for entry in data:
         expect = entry["expect"]
         groups = None if expect == "abstain" else tuple(tuple(str(k) for k in g) for g in expect)
-        items.append(EvalItem(str(entry["q"]), groups))
+        kind = str(entry.get("kind", "refuse" if groups is None else "untagged"))
+        items.append(EvalItem(str(entry["q"]), groups, kind, path.stem))
     return items
+
+
+def load_split(directory: Path) -> list[EvalItem]:
+    """Every batch file of one split folder (tests/eval/tune or tests/eval/heldout)."""
+    return [item for path in sorted(directory.glob("*.yaml")) for item in load_items(path)]
 
 
 def _comparable(text: str) -> str:
@@ -55,13 +75,44 @@ def is_correct(item: EvalItem, answer: Answer) -> bool:
     return all(any(_comparable(k) in text for k in group) for group in item.expect)
 
 
-def evaluate(engine: Engine, items: list[EvalItem]) -> list[EvalResult]:
+def evaluate(answer: Callable[[str], Answer], items: Iterable[EvalItem]) -> list[EvalResult]:
+    """Ask every question through `answer` (an engine's `answer`, or a baseline's)."""
     results = []
     for item in items:
-        answer = engine.answer(item.question)
-        results.append(EvalResult(item, answer, is_correct(item, answer)))
+        reply = answer(item.question)
+        results.append(EvalResult(item, reply, is_correct(item, reply)))
     return results
 
 
 def accuracy(results: list[EvalResult]) -> float:
     return sum(r.correct for r in results) / len(results) if results else 0.0
+
+
+def false_answer_rate(results: list[EvalResult]) -> float:
+    return sum(r.false_answer for r in results) / len(results) if results else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """Aggregate figures: what may be read of a held-out split without studying it."""
+
+    total: int
+    accuracy: float
+    false_answers: int
+    by_kind: dict[str, tuple[int, float]]  # kind -> (count, accuracy)
+
+    @property
+    def false_answer_rate(self) -> float:
+        return self.false_answers / self.total if self.total else 0.0
+
+
+def summarise(results: list[EvalResult]) -> Summary:
+    grouped: dict[str, list[EvalResult]] = defaultdict(list)
+    for result in results:
+        grouped[result.item.kind].append(result)
+    order = {kind: n for n, kind in enumerate(KINDS)}
+    by_kind = {
+        kind: (len(group), accuracy(group))
+        for kind, group in sorted(grouped.items(), key=lambda kv: order.get(kv[0], 99))
+    }
+    return Summary(len(results), accuracy(results), sum(r.false_answer for r in results), by_kind)

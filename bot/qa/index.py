@@ -9,22 +9,37 @@ rarer words, not to the size of the knowledge base.
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
 from bot.kb.model import Character, Fact, KnowledgeBase, Person, Quote
 from bot.qa.derived import derived_facts
-from bot.qa.normalize import INTERROGATIVES, tokens
+from bot.qa.normalize import INTERROGATIVES, SERIES, tokens
 
 # How much a query word found in each field counts towards coverage.
 FIELD_WEIGHTS = {"question": 1.0, "entity": 0.9, "tag": 0.8, "answer": 0.6}
-
-UNKNOWN_WEIGHT = 0.75  # of the rarest known word's weight
 
 # Kinds of named things that a question must stay on: a question naming Cheyenne is
 # never answered with a fact about Jack. Places are looser (a fact about the Paris
 # company need not name the city).
 CONSTRAINING_KINDS = frozenset({"person", "character", "company", "outside-show"})
+
+# What an answer's text shows it can answer, whatever its phrasings ask.
+_DATE = re.compile(
+    r"\b(1[89]\d\d|20\d\d|january|february|march|april|may|june|july|august|september"
+    r"|october|november|december)\b",
+    re.IGNORECASE,
+)
+_COUNT = re.compile(
+    r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?"
+    r"|hundreds?|thousands?|twenty|thirty|forty|fifty)\b",
+    re.IGNORECASE,
+)
+_REASON = re.compile(
+    r"\b(because|since|so that|due to|in order|after|wanted|as a)\b", re.IGNORECASE
+)
+_NAMED_KINDS = {"person": "who", "character": "who", "place": "where"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +57,7 @@ class Doc:
     entities: frozenset[str]
     forms: tuple[int, ...]  # indexes into Index.forms
     field_weight: dict[str, float]  # token -> best field weight for this doc
+    answers: frozenset[str]  # kinds of question it can answer: who, when, where, howmany, why
 
 
 class Index:
@@ -66,10 +82,7 @@ class Index:
             token: math.log((document_count + 1) / (len(postings) + 0.5)) + 1.0
             for token, postings in self.doc_postings.items()
         }
-        # A word the knowledge base has never seen counts like a fairly rare word: it
-        # weighs against confidence, but an everyday word ("backstory") must not
-        # outweigh the names and topics the question does share with a fact.
-        self.unknown_weight = UNKNOWN_WEIGHT * max(self.idf.values(), default=1.0)
+        self.max_weight = max(self.idf.values(), default=1.0)
         self.vocabulary_set = frozenset(self.doc_postings)
         self.max_alias_length = max((len(a) for a in self.aliases), default=1)
         self.form_weights = [sum(self.weight(t) for t in form.tokens) for form in self.forms]
@@ -129,10 +142,10 @@ class Index:
         }
 
     def weight(self, token: str) -> float:
-        idf = self.idf.get(token, self.unknown_weight)
-        if token in INTERROGATIVES:
-            return min(idf, 2.0) * 0.5
-        return idf
+        """Inverse document frequency; question words and the series' name weigh nothing."""
+        if token in INTERROGATIVES or token == SERIES:
+            return 0.0
+        return self.idf.get(token, self.max_weight)
 
     # -- building -------------------------------------------------------------------
 
@@ -227,7 +240,21 @@ class Index:
             self.doc_postings[token].append(doc_index)
         for entity_id in entities:
             self.entity_docs[entity_id].append(doc_index)
-        self.docs.append(Doc(key, fact, quote, entities, tuple(form_indexes), field_weight))
+        answers = {t for form in form_indexes for t in self.forms[form].tokens} & INTERROGATIVES
+        answers |= {
+            _NAMED_KINDS[self.kinds[e]] for e in entities if self.kinds.get(e) in _NAMED_KINDS
+        }
+        text = " ".join(fields.get("answer", ())) if fact else ""
+        if quote is not None:
+            answers |= {"who", "why"}  # a quote answers who said it, and often why
+        answers |= {
+            kind
+            for kind, pattern in (("when", _DATE), ("howmany", _COUNT), ("why", _REASON))
+            if pattern.search(text)
+        }
+        self.docs.append(
+            Doc(key, fact, quote, entities, tuple(form_indexes), field_weight, frozenset(answers))
+        )
 
     def _add_fact(self, fact: Fact) -> None:
         names = [name for entity_id in fact.entities for name in self._names_of(entity_id)]

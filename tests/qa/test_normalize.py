@@ -44,3 +44,34 @@ def test_plurals_and_synonyms_meet() -> None:
 def test_french_where_is_not_french_or() -> None:
     assert "where" in tokens("Où a été tournée la série ?")
     assert "where" not in tokens("anglais ou français")
+
+
+def test_other_languages_question_words_and_concepts_meet_english() -> None:
+    english = tokens("who plays Cheyenne")
+    for question in (
+        "wer spielt Cheyenne",
+        "¿quién interpreta a Cheyenne?",
+        "chi interpreta Cheyenne",
+    ):
+        assert tokens(question) == english
+
+
+def test_inflected_forms_of_a_concept_meet_at_its_stem() -> None:
+    assert tokens("jouée") == tokens("joue") == ("play",)
+
+
+def test_a_word_listed_as_it_is_wins_over_another_concepts_stem() -> None:
+    # "premiere" (a release) stems to "premier", which is French for "first".
+    assert tokens("premier épisode") != tokens("premiere episode")
+
+
+def test_generic_names_of_the_series_mean_the_series() -> None:
+    assert (
+        tokens("who created the show") == tokens("who created Étoile") == tokens("who created it")
+    )
+
+
+def test_numbered_seasons_and_episodes_are_one_token() -> None:
+    assert "season3" in tokens("when does season 3 come out")
+    assert tokens("third season") == tokens("season 3") == tokens("s3")
+    assert tokens("three years") == ("3", "year")  # not a season

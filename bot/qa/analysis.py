@@ -1,0 +1,289 @@
+"""Analyse: what a question says, before any fact is looked at.
+
+A question becomes a `Query`: its terms (words and whole names, each with a weight
+and how sure we are we read it right), the kind of answer it asks for (a person, a
+date, a number…), and the numbers it names. Typo correction happens here, against the
+knowledge base's own vocabulary, and never turns a real word into another one.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from bot.qa.index import CONSTRAINING_KINDS, Index
+from bot.qa.lexicon import lexicon, word_frequencies
+from bot.qa.normalize import (
+    INTERROGATIVES,
+    SERIES,
+    canonical,
+    is_numbered,
+    is_small_talk,
+    join_numbered,
+    raw_tokens,
+)
+
+MAX_ANALYSED_CHARS = 500
+"""Longer input is cut before analysis so a pasted essay cannot stall the event loop."""
+
+REAL_WORD_ZIPF = 3.0
+"""A word at least this common in everyday English, French, German, Spanish or Italian
+(about once per million words) is a real word: it is never "corrected" into another."""
+
+COMMON_WORD_INFO = 0.25
+"""The least a known word can weigh, as a share of its rarity in the knowledge base
+(reached by the commonest words of the language, Zipf 6 and above)."""
+
+TYPO_CONFIDENCE = 0.85
+"""How much a corrected word counts compared with one typed right."""
+
+SPECIFIC_ASKS = ("who", "when", "where", "howmany", "why")
+"""Question words that say what kind of answer is wanted, strongest first."""
+
+
+@cache
+def _everyday_words_by_length() -> dict[int, list[str]]:
+    """The common words of the frequency list, by length (shared by every analyser)."""
+    by_length: dict[int, list[str]] = defaultdict(list)
+    for word, zipf in word_frequencies().items():
+        if zipf >= REAL_WORD_ZIPF:
+            by_length[len(word)].append(word)
+    return dict(by_length)
+
+
+class TermKind(StrEnum):
+    WORD = "word"  # a topic word ("premiere", "cancel")
+    NAME = "name"  # a person, character, company, place or other show
+    NUMBER = "number"  # "season 3", "episode 5"
+    QUESTION = "question"  # who, when, where… (sets `Query.asks`, carries no topic)
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One thing the question says: a word, or a whole name ("david alvarez")."""
+
+    token: str
+    surface: str  # the words as typed, for --explain
+    kind: TermKind
+    weight: float  # how much it matters: rarity in the knowledge base or in the language
+    confidence: float  # 1 typed right, TYPO_CONFIDENCE corrected, 0 unknown
+    spellings: tuple[frozenset[str], ...] = ()  # for names: each a set of tokens
+    ids: frozenset[str] = frozenset()  # for names: the records named
+    name_kind: str = ""  # for names: person, character, company, place, outside-show
+
+    @property
+    def known(self) -> bool:
+        return self.confidence > 0
+
+    @property
+    def constraining(self) -> bool:
+        """A person, character, company or other show: answers must be about it."""
+        return self.kind is TermKind.NAME and self.name_kind in CONSTRAINING_KINDS
+
+    @property
+    def words(self) -> frozenset[str]:
+        return frozenset().union(*self.spellings) if self.spellings else frozenset({self.token})
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    text: str
+    terms: tuple[Term, ...]
+    asks: str | None  # who, when, where, howmany, why (None: what/which/how or no word)
+    small_talk: bool
+
+    @property
+    def topics(self) -> tuple[Term, ...]:
+        """The terms that say what the question is about (not its question words)."""
+        return tuple(t for t in self.terms if t.kind is not TermKind.QUESTION)
+
+    @property
+    def numbers(self) -> frozenset[str]:
+        return frozenset(t.token for t in self.terms if t.kind is TermKind.NUMBER)
+
+    @property
+    def topic_weight(self) -> float:
+        return sum(t.weight for t in self.topics)
+
+    @property
+    def unknown_share(self) -> float:
+        total = self.topic_weight
+        return sum(t.weight for t in self.topics if not t.known) / total if total else 0.0
+
+
+class Analyser:
+    """Reads questions against one index's vocabulary and names."""
+
+    def __init__(self, index: Index) -> None:
+        self.index = index
+        self.frequencies = word_frequencies()
+        words = {t for alias in index.aliases for t in alias} | set(index.vocabulary_set)
+        # Typed word -> its canonical token: the knowledge base's tokens, and every
+        # word of the lexicon that means one of them ("cast" -> play, "who").
+        self.correctable: dict[str, str] = {w: w for w in words | INTERROGATIVES}
+        vocabulary = lexicon()
+        for table in (vocabulary.concepts, vocabulary.question_words):
+            for word, meaning in table.items():
+                if meaning in self.correctable:
+                    self.correctable.setdefault(word, meaning)
+        self.correctable = {
+            w: t for w, t in self.correctable.items() if len(w) >= 3 and not w.isdigit()
+        }
+        buckets: dict[int, list[str]] = defaultdict(list)
+        for word in sorted(self.correctable):
+            buckets[len(word)].append(word)
+        self._by_length = dict(buckets)
+        self._corrections: dict[str, str | None] = {}
+        self._misspelt: dict[str, float] = {}
+
+    def analyse(self, question: str) -> Query:
+        text = question[:MAX_ANALYSED_CHARS]
+        read = self._read_words(text)
+        terms = self._group_names(read)
+        asked = {t.token for t in terms if t.kind is TermKind.QUESTION}
+        asks = next((kind for kind in SPECIFIC_ASKS if kind in asked), None)
+        return Query(question, tuple(terms), asks, is_small_talk(text))
+
+    # -- words ----------------------------------------------------------------------
+
+    def _read_words(self, text: str) -> list[Term]:
+        """Each meaningful word once, typo-corrected where it is not a real word."""
+        read: list[tuple[str, Term]] = []
+        for raw in raw_tokens(text):
+            token = canonical(raw)
+            if token is None or token == SERIES:
+                continue  # a stop word, or the series itself: it tells no fact apart
+            term = self._read_word(raw, token)
+            if term.token != SERIES:
+                read.append((term.token, term))
+        seen: dict[str, Term] = {}
+        for token, first in join_numbered(read):
+            term = first if token == first.token else self._read_word(first.surface, token)
+            previous = seen.get(term.token)
+            if previous is None or previous.confidence < term.confidence:
+                seen[term.token] = term
+        return list(seen.values())
+
+    def _read_word(self, raw: str, token: str) -> Term:
+        index = self.index
+        if token in INTERROGATIVES:
+            return Term(token, raw, TermKind.QUESTION, 0.0, 1.0)
+        if is_numbered(token):
+            return Term(token, raw, TermKind.NUMBER, index.weight(token), 1.0)
+        if token in self.correctable or token in index.vocabulary_set:
+            return Term(token, raw, TermKind.WORD, index.weight(token) * self._info(raw), 1.0)
+        corrected = self._correct(raw, token)
+        if corrected is not None:
+            kind = TermKind.QUESTION if corrected in INTERROGATIVES else TermKind.WORD
+            weight = 0.0 if kind is TermKind.QUESTION else index.weight(corrected)
+            return Term(corrected, raw, kind, weight, TYPO_CONFIDENCE)
+        return Term(token, raw, TermKind.WORD, self._unknown_weight(raw), 0.0)
+
+    def _info(self, raw: str) -> float:
+        """How much an everyday word can say: "getting" or "before" may be rare in the
+        knowledge base, but they are among the most common words of the language."""
+        zipf = self.frequencies.get(raw, 0.0)
+        return min(1.0, max(COMMON_WORD_INFO, (7.0 - zipf) / 4.0))
+
+    def _unknown_weight(self, raw: str) -> float:
+        """A word the knowledge base never uses weighs by how rare it is in the language:
+        "zodiac" says more than "want", a misspelt everyday word ("actualy") weighs like
+        the word it misspells, and gibberish weighs like the rarest word."""
+        zipf = self.frequencies.get(raw) or self._misspelt_zipf(raw)
+        rarity = (7.0 - min(7.0, zipf)) / 7.0
+        return self.index.max_weight * rarity * rarity
+
+    def _misspelt_zipf(self, raw: str) -> float:
+        """The frequency of the everyday word one typo away, 0 when there is none."""
+        if len(raw) < 5 or not raw.isalpha():
+            return 0.0
+        if raw not in self._misspelt:
+            pool = self._words_by_length()
+            near = [w for n in (len(raw) - 1, len(raw), len(raw) + 1) for w in pool.get(n, ())]
+            match = process.extractOne(raw, near, scorer=OSA.distance, score_cutoff=1)
+            if len(self._misspelt) < 50_000:
+                self._misspelt[raw] = self.frequencies[match[0]] if match else 0.0
+            return self.frequencies[match[0]] if match else 0.0
+        return self._misspelt[raw]
+
+    def _words_by_length(self) -> dict[int, list[str]]:
+        return _everyday_words_by_length()
+
+    def _correct(self, raw: str, token: str) -> str | None:
+        """The canonical token of the known word one typo away ("dirctor" -> "director",
+        "ceast" -> "cast" -> play).
+
+        Only words that are not real words are corrected, by edit distance with
+        transpositions (a similarity ratio happily turns "louvre" into "lou"): one edit,
+        two for words of eight letters or more, and in three-letter words only a swap
+        ("hwo" -> "who"). Among equally close words the one most facts use wins.
+        """
+        if self.frequencies.get(raw, 0.0) >= REAL_WORD_ZIPF or len(raw) < 3 or raw.isdigit():
+            return None
+        if raw in self._corrections:
+            return self._corrections[raw]
+        best: str | None = None
+        for word in (raw, token) if token != raw else (raw,):
+            limit = 1 if len(word) < 8 else 2
+            pool = [
+                w
+                for length in range(len(word) - limit, len(word) + limit + 1)
+                for w in self._by_length.get(length, ())
+            ]
+            matches = process.extract(
+                word, pool, scorer=OSA.distance, score_cutoff=limit, limit=None
+            )
+            if len(word) == 3:  # three letters: a swap only, never another short word
+                matches = [m for m in matches if sorted(m[0]) == sorted(word)]
+            if matches:
+                nearest = min(m[1] for m in matches)
+                tied = [self.correctable[m[0]] for m in matches if m[1] == nearest]
+                best = max(tied, key=lambda t: (len(self.index.doc_postings.get(t, ())), t))
+                break
+        if len(self._corrections) < 50_000:
+            self._corrections[raw] = best
+        return best
+
+    # -- names ----------------------------------------------------------------------
+
+    def _group_names(self, words: list[Term]) -> list[Term]:
+        """Join the words that make a name (longest first): "lou de laage" is one term."""
+        index = self.index
+        tokens = [w.token for w in words]
+        terms: list[Term] = []
+        position = 0
+        while position < len(words):
+            longest = min(index.max_alias_length, len(words) - position)
+            for length in range(longest, 0, -1):
+                ids = index.aliases.get(tuple(tokens[position : position + length]))
+                if not ids:
+                    continue
+                span = words[position : position + length]
+                kinds = {index.kinds[i] for i in ids}
+                # An alias shared by several people ("david") still names a person.
+                name_kind = kinds.pop() if len(kinds) == 1 else "person"
+                spellings = {s for i in ids for s in index.spellings[i]}
+                spellings.add(frozenset(tokens[position : position + length]))
+                terms.append(
+                    Term(
+                        max(span, key=lambda t: t.weight).token,
+                        " ".join(t.surface for t in span),
+                        TermKind.NAME,
+                        sum(t.weight for t in span),
+                        min(t.confidence for t in span),
+                        tuple(spellings),
+                        frozenset(ids),
+                        name_kind,
+                    )
+                )
+                position += length
+                break
+            else:
+                terms.append(words[position])
+                position += 1
+        return terms

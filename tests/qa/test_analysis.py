@@ -1,0 +1,56 @@
+"""Analyse: how a question is read before any fact is looked at (each rule one test)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.qa.analysis import TYPO_CONFIDENCE, TermKind
+from bot.qa.engine import Engine
+
+
+def _term(engine: Engine, question: str, surface: str):  # type: ignore[no-untyped-def]
+    return next(t for t in engine.analyser.analyse(question).terms if surface in t.surface)
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [("dirctor", "director"), ("hwo", "who"), ("ceast", "play"), ("plyas", "play")],
+)
+def test_misspelt_words_are_read_as_the_knowledge_bases_word(
+    shipped_engine: Engine, typed: str, read: str
+) -> None:
+    term = _term(shipped_engine, f"{typed} etoile", typed)
+    assert term.token == read and term.confidence == TYPO_CONFIDENCE
+
+
+def test_a_real_word_is_never_corrected_into_another(shipped_engine: Engine) -> None:
+    # "cash" is one letter from "cast" (a word of the lexicon), but it is a real word.
+    term = _term(shipped_engine, "how much cash did it make", "cash")
+    assert term.token == "cash" and term.confidence != TYPO_CONFIDENCE
+
+
+def test_unknown_words_weigh_by_their_rarity_in_the_language(shipped_engine: Engine) -> None:
+    common = _term(shipped_engine, "cheyenne weather", "weather")
+    rare = _term(shipped_engine, "cheyenne zodiac", "zodiac")
+    gibberish = _term(shipped_engine, "cheyenne qzxvbk", "qzxvbk")
+    assert not common.known and not rare.known and not gibberish.known
+    assert common.weight < rare.weight < gibberish.weight
+
+
+def test_a_misspelt_everyday_word_weighs_like_the_word(shipped_engine: Engine) -> None:
+    misspelt = _term(shipped_engine, "did she actualy dance", "actualy")
+    assert misspelt.weight < _term(shipped_engine, "did she qzxvbkw dance", "qzxvbkw").weight
+
+
+def test_everyday_words_weigh_less_than_their_rarity_in_the_knowledge_base(
+    shipped_engine: Engine,
+) -> None:
+    term = _term(shipped_engine, "is etoile getting renewed", "getting")
+    assert term.weight < shipped_engine.index.weight(term.token)
+
+
+def test_names_are_one_term_and_question_words_say_what_is_asked(mini_engine: Engine) -> None:
+    query = mini_engine.analyser.analyse("When did Lou de Laâge join?")
+    assert query.asks == "when"
+    names = [t for t in query.terms if t.kind is TermKind.NAME]
+    assert [n.ids for n in names] == [frozenset({"lou-de-laage"})]
