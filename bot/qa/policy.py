@@ -41,6 +41,7 @@ class Policy:
 
     phrasing_share: float
     quote_prior: float
+    spoiler_prior: float
     kind_mismatch: float
     max_unknown: float
     other_show_coverage: float

@@ -86,7 +86,7 @@ class Ranker:
             coverage = matched / total
             credit = sum(t.weight * t.confidence for t in in_phrasing)
             bound = min(1.0, 2 * credit / (total + self._lightest_form[doc_index]))
-            prior = 1.0 if doc.quote is None or wants_quote else self.policy.quote_prior
+            prior = self._prior(doc, wants_quote)
             pending.append(
                 (
                     prior * self.policy.score(bound, coverage),
@@ -109,8 +109,7 @@ class Ranker:
             doc = index.docs[doc_index]
             phrasing = self._phrasing(doc, in_phrasing, total, by_containment=wants_quote)
             answers_kind = query.asks is None or query.asks in doc.answers
-            prior = 1.0 if doc.quote is None or wants_quote else self.policy.quote_prior
-            score = prior * self.policy.score(phrasing, coverage)
+            score = self._prior(doc, wants_quote) * self.policy.score(phrasing, coverage)
             if not answers_kind:
                 score *= self.policy.kind_mismatch
             ranked.append(
@@ -132,6 +131,15 @@ class Ranker:
                 heapq.heapreplace(kept, score)
         ranked.sort(key=lambda c: c.score, reverse=True)
         return ranked
+
+    def _prior(self, doc: Doc, wants_quote: bool) -> float:
+        """A bare quote when no quote was asked for, or a spoiler, gives way to a plain
+        fact that matches as well: nobody is spoiled by a tie."""
+        if doc.quote is not None and not wants_quote:
+            return self.policy.quote_prior
+        if doc.fact is not None and doc.fact.is_spoiler:
+            return self.policy.spoiler_prior
+        return 1.0
 
     def _presence(self, doc_index: int, doc: Doc, term: Term) -> float:
         """The field weight with which the fact contains the term (0: not at all)."""

@@ -69,3 +69,10 @@ def test_a_fact_that_cannot_say_when_loses_to_one_that_can(mini_kb: KnowledgeBas
     assert ranked and all(
         c.answers_kind == ("when" in engine.index.docs[c.doc].answers) for c in ranked
     )
+
+
+def test_a_spoiler_gives_way_to_a_plain_fact_that_matches_as_well(shipped_engine: Engine) -> None:
+    # Both the cancellation fact and the season-2 plot fact are phrased "season 2".
+    answer = shipped_engine.answer("will there be a season 2")
+    assert answer.outcome is Outcome.ANSWER and not answer.spoiler
+    assert "cancel" in answer.text
