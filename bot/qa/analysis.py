@@ -47,13 +47,13 @@ SPECIFIC_ASKS = ("who", "when", "where", "howmany", "why")
 
 
 @cache
-def _everyday_words_by_length() -> dict[int, list[str]]:
-    """The common words of the frequency list, by length (shared by every analyser)."""
-    by_length: dict[int, list[str]] = defaultdict(list)
+def _everyday_words_by_start() -> dict[tuple[str, int], list[str]]:
+    """The common words of the frequency list by first letter and length (shared)."""
+    buckets: dict[tuple[str, int], list[str]] = defaultdict(list)
     for word, zipf in word_frequencies().items():
         if zipf >= REAL_WORD_ZIPF:
-            by_length[len(word)].append(word)
-    return dict(by_length)
+            buckets[word[0], len(word)].append(word)
+    return dict(buckets)
 
 
 class TermKind(StrEnum):
@@ -203,16 +203,16 @@ class Analyser:
         if len(raw) < 5 or not raw.isalpha():
             return 0.0
         if raw not in self._misspelt:
-            pool = self._words_by_length()
-            near = [w for n in (len(raw) - 1, len(raw), len(raw) + 1) for w in pool.get(n, ())]
+            # Typos rarely hit the first letter: looking only there keeps this fast.
+            pool = _everyday_words_by_start()
+            near = [
+                w for n in (len(raw) - 1, len(raw), len(raw) + 1) for w in pool.get((raw[0], n), ())
+            ]
             match = process.extractOne(raw, near, scorer=OSA.distance, score_cutoff=1)
             if len(self._misspelt) < 50_000:
                 self._misspelt[raw] = self.frequencies[match[0]] if match else 0.0
             return self.frequencies[match[0]] if match else 0.0
         return self._misspelt[raw]
-
-    def _words_by_length(self) -> dict[int, list[str]]:
-        return _everyday_words_by_length()
 
     def _correct(self, raw: str, token: str) -> str | None:
         """The canonical token of the known word one typo away ("dirctor" -> "director",
