@@ -202,17 +202,18 @@ class Analyser:
         """The frequency of the everyday word one typo away, 0 when there is none."""
         if len(raw) < 5 or not raw.isalpha():
             return 0.0
-        if raw not in self._misspelt:
-            # Typos rarely hit the first letter: looking only there keeps this fast.
-            pool = _everyday_words_by_start()
-            near = [
-                w for n in (len(raw) - 1, len(raw), len(raw) + 1) for w in pool.get((raw[0], n), ())
-            ]
-            match = process.extractOne(raw, near, scorer=OSA.distance, score_cutoff=1)
-            if len(self._misspelt) < 50_000:
-                self._misspelt[raw] = self.frequencies[match[0]] if match else 0.0
-            return self.frequencies[match[0]] if match else 0.0
-        return self._misspelt[raw]
+        if raw in self._misspelt:
+            return self._misspelt[raw]
+        # Typos rarely hit the first letter: looking only there keeps this fast.
+        pool = _everyday_words_by_start()
+        near = [
+            w for n in (len(raw) - 1, len(raw), len(raw) + 1) for w in pool.get((raw[0], n), ())
+        ]
+        match = process.extractOne(raw, near, scorer=OSA.distance, score_cutoff=1)
+        zipf = self.frequencies[match[0]] if match else 0.0
+        if len(self._misspelt) < 50_000:
+            self._misspelt[raw] = zipf
+        return zipf
 
     def _correct(self, raw: str, token: str) -> str | None:
         """The canonical token of the known word one typo away ("dirctor" -> "director",
