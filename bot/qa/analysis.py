@@ -39,6 +39,13 @@ COMMON_WORD_INFO = 0.25
 """The least a known word can weigh, as a share of its rarity in the knowledge base
 (reached by the commonest words of the language, Zipf 6 and above)."""
 
+TYPO_ZIPF_MARGIN = 2.0
+"""A real word is read as a typo only for a word this much more common (Zipf, i.e.
+about 100 times): "wich" is German, but a fan typing it almost surely means "which"."""
+
+DROP = ""
+"""What a misspelt stop word ("frm", "teh") is corrected to: nothing."""
+
 TYPO_CONFIDENCE = 0.85
 """How much a corrected word counts compared with one typed right."""
 
@@ -54,6 +61,14 @@ def _everyday_words_by_start() -> dict[tuple[str, int], list[str]]:
         if zipf >= REAL_WORD_ZIPF:
             buckets[word[0], len(word)].append(word)
     return dict(buckets)
+
+
+def _swap_or_insertion(typed: str, word: str) -> bool:
+    """ "hwo" for "who" (letters swapped) or "whn" for "when" (one letter left out)."""
+    if len(word) == len(typed):
+        return sorted(word) == sorted(typed)
+    letters = iter(word)
+    return len(word) == len(typed) + 1 and all(c in letters for c in typed)
 
 
 class TermKind(StrEnum):
@@ -122,18 +137,19 @@ class Analyser:
     def __init__(self, index: Index) -> None:
         self.index = index
         self.frequencies = word_frequencies()
-        words = {t for alias in index.aliases for t in alias} | set(index.vocabulary_set)
-        # Typed word -> its canonical token: the knowledge base's tokens, and every
-        # word of the lexicon that means one of them ("cast" -> play, "who").
-        self.correctable: dict[str, str] = {w: w for w in words | INTERROGATIVES}
+        # Typed word -> the canonical token it stands for: the knowledge base's words as
+        # it spells them and as tokens, every word of the lexicon that means one of them
+        # ("cast" -> play, "which" -> what), and stop words, which mean nothing (DROP).
         vocabulary = lexicon()
+        known: dict[str, str] = {**{t: t for t in index.vocabulary_set}, **index.spelled}
+        known.update({t: t for t in INTERROGATIVES})
         for table in (vocabulary.concepts, vocabulary.question_words):
             for word, meaning in table.items():
-                if meaning in self.correctable:
-                    self.correctable.setdefault(word, meaning)
-        self.correctable = {
-            w: t for w, t in self.correctable.items() if len(w) >= 3 and not w.isdigit()
-        }
+                if meaning in known:
+                    known.setdefault(word, meaning)
+        for word in vocabulary.stop_words:
+            known.setdefault(word, DROP)
+        self.correctable = {w: t for w, t in known.items() if len(w) >= 3 and not w.isdigit()}
         buckets: dict[int, list[str]] = defaultdict(list)
         for word in sorted(self.correctable):
             buckets[len(word)].append(word)
@@ -159,25 +175,30 @@ class Analyser:
             if token is None or token == SERIES:
                 continue  # a stop word, or the series itself: it tells no fact apart
             term = self._read_word(raw, token)
-            if term.token != SERIES:
+            if term is not None and term.token != SERIES:
                 read.append((term.token, term))
         seen: dict[str, Term] = {}
         for token, first in join_numbered(read):
             term = first if token == first.token else self._read_word(first.surface, token)
+            if term is None:
+                continue
             previous = seen.get(term.token)
             if previous is None or previous.confidence < term.confidence:
                 seen[term.token] = term
         return list(seen.values())
 
-    def _read_word(self, raw: str, token: str) -> Term:
+    def _read_word(self, raw: str, token: str) -> Term | None:
+        """The term for one typed word; None for a misspelt stop word."""
         index = self.index
         if token in INTERROGATIVES:
             return Term(token, raw, TermKind.QUESTION, 0.0, 1.0)
         if is_numbered(token):
             return Term(token, raw, TermKind.NUMBER, index.weight(token), 1.0)
-        if token in self.correctable or token in index.vocabulary_set:
-            return Term(token, raw, TermKind.WORD, index.weight(token) * self._info(raw), 1.0)
         corrected = self._correct(raw, token)
+        if corrected == DROP:
+            return None
+        if corrected is None and (token in self.correctable or token in index.vocabulary_set):
+            return Term(token, raw, TermKind.WORD, index.weight(token) * self._info(raw), 1.0)
         if corrected is not None:
             kind = TermKind.QUESTION if corrected in INTERROGATIVES else TermKind.WORD
             weight = 0.0 if kind is TermKind.QUESTION else index.weight(corrected)
@@ -217,17 +238,23 @@ class Analyser:
 
     def _correct(self, raw: str, token: str) -> str | None:
         """The canonical token of the known word one typo away ("dirctor" -> "director",
-        "ceast" -> "cast" -> play).
+        "ceast" -> "cast" -> play, "tobais" -> "tobias"), DROP for a misspelt stop word.
 
-        Only words that are not real words are corrected, by edit distance with
-        transpositions (a similarity ratio happily turns "louvre" into "lou"): one edit,
-        two for words of eight letters or more, and in three-letter words only a swap
-        ("hwo" -> "who"). Among equally close words the one most facts use wins.
+        Edit distance with transpositions (a similarity ratio happily turns "louvre"
+        into "lou"): one edit, two for words of eight letters or more, and in
+        three-letter words a swap or one missing letter ("hwo", "whn"). A word the
+        knowledge base uses is never corrected, nor a real word, unless into a far more
+        common one (TYPO_ZIPF_MARGIN). Among equally close words the most likely
+        intended one wins: a stop or question word, else the one most facts use.
         """
-        if self.frequencies.get(raw, 0.0) >= REAL_WORD_ZIPF or len(raw) < 3 or raw.isdigit():
+        if len(raw) < 3 or raw.isdigit() or raw in self.correctable:
+            return None
+        if token in self.index.vocabulary_set:
             return None
         if raw in self._corrections:
             return self._corrections[raw]
+        zipf = self.frequencies.get(raw, 0.0)
+        floor = zipf + TYPO_ZIPF_MARGIN if zipf >= REAL_WORD_ZIPF else None
         best: str | None = None
         for word in (raw, token) if token != raw else (raw,):
             limit = 1 if len(word) < 8 else 2
@@ -235,20 +262,27 @@ class Analyser:
                 w
                 for length in range(len(word) - limit, len(word) + limit + 1)
                 for w in self._by_length.get(length, ())
+                if floor is None or self.frequencies.get(w, 0.0) >= floor
             ]
             matches = process.extract(
                 word, pool, scorer=OSA.distance, score_cutoff=limit, limit=None
             )
-            if len(word) == 3:  # three letters: a swap only, never another short word
-                matches = [m for m in matches if sorted(m[0]) == sorted(word)]
+            if len(word) == 3:  # a swap or one missing letter, never another short word
+                matches = [m for m in matches if _swap_or_insertion(word, m[0])]
             if matches:
                 nearest = min(m[1] for m in matches)
                 tied = [self.correctable[m[0]] for m in matches if m[1] == nearest]
-                best = max(tied, key=lambda t: (len(self.index.doc_postings.get(t, ())), t))
+                best = max(tied, key=self._prior)
                 break
         if len(self._corrections) < 50_000:
             self._corrections[raw] = best
         return best
+
+    def _prior(self, token: str) -> tuple[int, str]:
+        """How likely a fan meant this token: stop and question words are the commonest."""
+        if token == DROP or token in INTERROGATIVES:
+            return (len(self.index.docs) + 1, token)
+        return (len(self.index.doc_postings.get(token, ())), token)
 
     # -- names ----------------------------------------------------------------------
 

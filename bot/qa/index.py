@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from bot.kb.model import Character, Fact, KnowledgeBase, Person, Quote
 from bot.qa.derived import derived_facts
-from bot.qa.normalize import INTERROGATIVES, SERIES, tokens
+from bot.qa.normalize import INTERROGATIVES, SERIES, canonical, raw_tokens, tokens
 
 # How much a query word found in each field counts towards coverage.
 FIELD_WEIGHTS = {"question": 1.0, "entity": 0.9, "tag": 0.8, "answer": 0.6}
@@ -84,6 +84,7 @@ class Index:
         }
         self.max_weight = max(self.idf.values(), default=1.0)
         self.vocabulary_set = frozenset(self.doc_postings)
+        self.spelled: dict[str, str] = self._spelled()
         self.max_alias_length = max((len(a) for a in self.aliases), default=1)
         self.form_weights = [sum(self.weight(t) for t in form.tokens) for form in self.forms]
         self.doc_postings = self._central_first()
@@ -122,6 +123,28 @@ class Index:
                         used[record_id] = max(used.get(record_id, 0.0), weight)
             form_names.append(used)
         return doc_names, form_names
+
+    def _spelled(self) -> dict[str, str]:
+        """Every word as the knowledge base spells it (folded) -> its canonical token.
+
+        Typos are made on words as written ("tobais" for "tobias"), not on stems.
+        """
+        spelled: dict[str, str] = {}
+        texts: list[str] = []
+        for fact in self.facts.values():
+            texts += [*fact.questions, fact.answer]
+        texts += [q.text for q in self.kb.quotes.values()]
+        for record in (*self.kb.people.values(), *self.kb.characters.values()):
+            texts += [record.name, *record.aliases]
+        for entity in self.kb.entities.values():
+            texts += [entity.name, *entity.aliases]
+        for text in texts:
+            for word in raw_tokens(text):
+                if word not in spelled:
+                    token = canonical(word)
+                    if token is not None and token in self.doc_postings:
+                        spelled[word] = token
+        return spelled
 
     def _central_first(self) -> dict[str, tuple[int, ...]]:
         """Postings ordered so documents where the word sits in a short phrasing come first.

@@ -25,7 +25,8 @@ class Lexicon:
     small_talk: frozenset[str]
     series_names: frozenset[str]  # canonical token "etoile" stands for these
     question_words: dict[str, str]  # folded word or phrase -> answer kind ("who", "howmany")
-    concepts: dict[str, str]  # folded word -> canonical concept
+    concepts: dict[str, str]  # folded word, as listed -> canonical concept
+    concept_stems: dict[str, str]  # light stem of a listed word -> canonical concept
     phrases: dict[str, str]  # folded multi-word expression -> one token
 
     @property
@@ -56,14 +57,15 @@ def lexicon() -> Lexicon:
     for concept, words in raw["concepts"].items():
         for word in _words(words):
             concepts.setdefault(word, concept)
-    for concept, words in raw["concepts"].items():
-        for word in _words(words):
-            # Inflected forms meet at the stem: "joue", "jouee" and "joues" are one word;
-            # a word listed as it is ("premier") wins over another's stem ("premiere").
-            concepts.setdefault(stem(singular(word)), concept)
     for number, words in raw["numbers"].items():
         for word in _words(words):
             concepts.setdefault(word, str(number))
+    # Inflected forms meet at the stem: "joue", "jouee" and "joues" are one word; a word
+    # listed as it is ("premier") wins over another's stem ("premiere").
+    concept_stems: dict[str, str] = {}
+    for concept, words in raw["concepts"].items():
+        for word in _words(words):
+            concept_stems.setdefault(stem(singular(word)), concept)
     series_names = frozenset(_words(raw["series_names"]))
     for name in series_names:
         if " " in name:
@@ -75,6 +77,7 @@ def lexicon() -> Lexicon:
         series_names=series_names,
         question_words=question_words,
         concepts=concepts,
+        concept_stems=concept_stems,
         phrases=phrases,
     )
 

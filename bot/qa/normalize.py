@@ -54,12 +54,16 @@ def canonical(word: str) -> str | None:
         return words.question_words[word]
     if word in words.series_names:
         return SERIES
+    if word in words.concepts:
+        return words.concepts[word]
     single = singular(word)
-    for form in (word, single, stem(single)):
-        if form in words.concepts:
-            return words.concepts[form]
+    # A stop word as typed wins over a concept's stem: French "dans" is not "danse".
     if word in words.stop_words or single in words.stop_words or word in words.filler:
         return None
+    for form in (single, stem(single)):
+        concept = words.concepts.get(form) or words.concept_stems.get(form)
+        if concept is not None:
+            return concept
     return stem(single)
 
 

@@ -30,7 +30,7 @@ FEATURES = (
     "unexplained",  # share of what is asked (not names) the fact never mentions
     "unknown",  # share of the question in words no fact uses
     "named",  # the question names someone or something the fact is about
-    "single_word",  # only one ordinary word in common, no name
+    "single_word",  # one ordinary word in common, no name, and the question says more
     "kind_mismatch",  # asks who/when/where/how many/why and the fact cannot say
 )
 
@@ -97,7 +97,9 @@ def features(query: Query, candidate: Candidate) -> dict[str, float]:
         "unexplained": candidate.unexplained,
         "unknown": query.unknown_share,
         "named": float(candidate.names > 0),
-        "single_word": float(candidate.names == 0 and candidate.topic_words == 1),
+        "single_word": float(
+            candidate.names == 0 and candidate.topic_words == 1 and candidate.unexplained > 0
+        ),
         "kind_mismatch": float(not candidate.answers_kind),
     }
 
@@ -123,8 +125,9 @@ def decide(policy: Policy, query: Query, ranked: list[Candidate]) -> Decision:
     rival = next((c for c in ranked[1:] if c.key != best.key), None)
     seen = features(query, best)
     confidence = policy.confidence(seen)
-    if all(t.kind is TermKind.NAME for t in query.topics) and rival:
-        # "jack" alone: which fact about Jack? Let the fan pick.
+    asked = any(t.kind is TermKind.QUESTION for t in query.terms)
+    if all(t.kind is TermKind.NAME for t in query.topics) and rival and not asked:
+        # "jack" alone: which fact about Jack? Let the fan pick. "who is jack?" asks.
         choices = tuple(ranked[: policy.max_choices])
         return Decision(Outcome.CHOICES, "only a name", best, choices, confidence, seen)
     if confidence >= policy.answer_confidence:

@@ -14,7 +14,14 @@ def _term(engine: Engine, question: str, surface: str):  # type: ignore[no-untyp
 
 @pytest.mark.parametrize(
     ("typed", "read"),
-    [("dirctor", "director"), ("hwo", "who"), ("ceast", "play"), ("plyas", "play")],
+    [
+        ("dirctor", "director"),
+        ("hwo", "who"),  # three letters: a swap
+        ("whn", "when"),  # three letters: one letter left out
+        ("ceast", "play"),
+        ("plyas", "play"),
+        ("tobais", "tobia"),  # a typo in the name as written ("tobias"), not in its stem
+    ],
 )
 def test_misspelt_words_are_read_as_the_knowledge_bases_word(
     shipped_engine: Engine, typed: str, read: str
@@ -27,6 +34,18 @@ def test_a_real_word_is_never_corrected_into_another(shipped_engine: Engine) -> 
     # "cash" is one letter from "cast" (a word of the lexicon), but it is a real word.
     term = _term(shipped_engine, "how much cash did it make", "cash")
     assert term.token == "cash" and term.confidence != TYPO_CONFIDENCE
+
+
+def test_a_real_but_rare_word_next_to_a_far_commoner_one_is_a_typo(
+    shipped_engine: Engine,
+) -> None:
+    # "wich" is German, but a fan almost surely means "which" (about 1,000× commoner).
+    assert _term(shipped_engine, "wich dancers", "wich").token == "what"
+
+
+def test_a_misspelt_stop_word_is_dropped_not_guessed(shipped_engine: Engine) -> None:
+    query = shipped_engine.analyser.analyse("where did the dancers come frm")
+    assert not any(t.surface == "frm" for t in query.terms)
 
 
 def test_unknown_words_weigh_by_their_rarity_in_the_language(shipped_engine: Engine) -> None:

@@ -75,3 +75,8 @@ def test_numbered_seasons_and_episodes_are_one_token() -> None:
     assert "season3" in tokens("when does season 3 come out")
     assert tokens("third season") == tokens("season 3") == tokens("s3")
     assert tokens("three years") == ("3", "year")  # not a season
+
+
+def test_a_stop_word_as_typed_wins_over_a_concepts_stem() -> None:
+    # French "dans" (in) must not become "danse" (dance) by stemming.
+    assert tokens("elle danse dans la compagnie") == ("dance", "company")

@@ -76,3 +76,19 @@ def test_a_spoiler_gives_way_to_a_plain_fact_that_matches_as_well(shipped_engine
     answer = shipped_engine.answer("will there be a season 2")
     assert answer.outcome is Outcome.ANSWER and not answer.spoiler
     assert "cancel" in answer.text
+
+
+def test_a_lone_name_offers_choices_but_a_question_about_it_is_answered(
+    shipped_engine: Engine,
+) -> None:
+    assert shipped_engine.answer("cheyenne toussaint").outcome is Outcome.CHOICES
+    assert shipped_engine.answer("who is cheyenne toussaint?").id == "cast-cheyenne"
+
+
+def test_one_word_in_common_is_enough_only_when_the_question_says_nothing_else(
+    shipped_engine: Engine,
+) -> None:
+    whole = shipped_engine.explain("who created the series?").decision.features
+    partial = shipped_engine.explain("who created the lullaby?").decision.features
+    assert whole is not None and whole["single_word"] == 0.0
+    assert partial is None or partial["single_word"] == 1.0
