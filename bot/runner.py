@@ -13,6 +13,7 @@ import discord
 from bot.client import create_bot
 from bot.kb.service import KnowledgeService, KnowledgeUnavailable
 from bot.settings import Settings
+from bot.storage.lock import DataDirInUse, hold_data_dir
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,16 @@ def run_bot(settings: Settings, *, sync_only: bool = False) -> int:
     if not token:
         print(f"error: DISCORD_TOKEN is not set. {TOKEN_HELP}", file=sys.stderr)
         return 2
+    try:
+        data_lock = hold_data_dir(settings.data_dir)
+    except DataDirInUse as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    with data_lock:  # held while the bot runs: a second process would lose edits
+        return _run_locked(settings, token, sync_only=sync_only)
+
+
+def _run_locked(settings: Settings, token: str, *, sync_only: bool) -> int:
     knowledge = KnowledgeService(settings.knowledge_dir, settings.data_dir / "overlays")
     try:
         knowledge.load()

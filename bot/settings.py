@@ -7,6 +7,7 @@ logs: the token is wrapped in `Secret`.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,21 +40,31 @@ def default_knowledge_dir() -> Path:
 
 
 def read_dotenv(path: Path) -> dict[str, str]:
-    """KEY=VALUE lines; comments and blank lines ignored; quotes around values removed."""
+    """KEY=VALUE lines as shells and python-dotenv read them: comments, blank lines and a
+    byte-order mark ignored, quotes removed, and " # note" after an unquoted value dropped."""
     values: dict[str, str] = {}
     if not path.is_file():
         return values
-    for raw in path.read_text(encoding="utf-8").splitlines():
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise SettingsError(f"{path} is not UTF-8 text (byte {error.start})") from None
+    for raw in text.splitlines():
         line = raw.strip()
         if not line or line.startswith("#") or "=" not in line:
             continue
         key, _, value = line.partition("=")
         key = key.strip().removeprefix("export ").strip()
         value = value.strip()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-            value = value[1:-1]
+        if len(value) >= 2 and value[0] in "'\"" and value[0] in value[1:]:
+            value = value[1 : value.index(value[0], 1)]
+        else:
+            value = _INLINE_COMMENT.split(value, maxsplit=1)[0].strip()
         values[key] = value
     return values
+
+
+_INLINE_COMMENT = re.compile(r"\s+#")
 
 
 def _ids(name: str, raw: str) -> frozenset[int]:

@@ -5,6 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +17,7 @@ import pytest
 
 from bot.runner import run_bot
 from bot.settings import Secret
+from bot.storage.lock import hold_data_dir
 from tests.exts.conftest import make_settings
 from tests.fakediscord import FakeDiscord, patch_discord
 
@@ -92,3 +96,22 @@ def test_unreachable_discord_is_one_clear_line(tmp_path: Path, capsys, monkeypat
     assert run_bot(make_settings(tmp_path, discord_token=Secret("some-token"))) == 1
     err = capsys.readouterr().err
     assert err.startswith("error: cannot reach Discord") and "Traceback" not in err
+
+
+def test_a_second_bot_on_the_same_data_folder_exits_with_one_line(tmp_path: Path) -> None:
+    environment = {k: v for k, v in os.environ.items() if k != "KNOWLEDGE_DIR"}
+    environment |= {"DISCORD_TOKEN": "x" * 60, "DATA_DIR": str(tmp_path)}
+    with hold_data_dir(tmp_path):  # the first bot, as far as the folder can tell
+        second = subprocess.run(
+            [sys.executable, "-m", "bot", "run"],
+            capture_output=True,
+            text=True,
+            env=environment,
+            timeout=60,
+            cwd=Path(__file__).resolve().parent.parent,
+        )
+    assert second.returncode == 1
+    assert second.stderr.strip().count("\n") == 0, second.stderr
+    assert (
+        "is in use by etoile-bot pid" in second.stderr and "one bot per DATA_DIR" in second.stderr
+    )

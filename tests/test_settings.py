@@ -45,3 +45,23 @@ def test_the_token_never_shows_in_repr_or_str() -> None:
 def test_bad_values_are_named(name: str, value: str, message: str) -> None:
     with pytest.raises(SettingsError, match=message):
         Settings.from_env({name: value}, Path("/nonexistent"))
+
+
+def test_dotenv_with_a_byte_order_mark_keeps_its_first_key(tmp_path: Path) -> None:
+    dotenv = tmp_path / ".env"
+    dotenv.write_bytes("\ufeffOWNER_IDS=42\n".encode())
+    assert Settings.from_env({}, dotenv).owner_ids == frozenset({42})
+
+
+def test_dotenv_drops_a_comment_after_an_unquoted_value_only(tmp_path: Path) -> None:
+    dotenv = tmp_path / ".env"
+    dotenv.write_text('LOG_LEVEL=debug # chatty\nDATA_DIR="a #b" # where\n', encoding="utf-8")
+    settings = Settings.from_env({}, dotenv)
+    assert settings.log_level == "DEBUG" and settings.data_dir == Path("a #b")
+
+
+def test_dotenv_that_is_not_utf8_is_one_clear_error(tmp_path: Path) -> None:
+    dotenv = tmp_path / ".env"
+    dotenv.write_bytes(b"DISCORD_TOKEN=\xff\xfe\n")
+    with pytest.raises(SettingsError, match="not UTF-8"):
+        Settings.from_env({}, dotenv)

@@ -21,6 +21,14 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 MAX_FILE_BYTES = 2_000_000
 """A knowledge file is text written by people; anything bigger is a mistake or an attack."""
 
+MAX_NODES = 200_000
+"""Values a file may expand to. Aliases repeat a node without copying it, so a few
+hundred bytes can stand for billions of values ("billion laughs"); the shipped base
+is about 10,000."""
+
+MAX_DEPTH = 40
+"""How deeply blocks may nest; a knowledge file needs five or six levels."""
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:
@@ -62,13 +70,14 @@ class YamlFileError(Exception):
 
 
 def read_yaml_text(text: str, name: str) -> Any:
-    """Parse YAML text into plain values with line numbers, refusing unsafe tags."""
+    """Parse YAML text into plain values with line numbers, refusing unsafe tags and
+    bounding what aliases and nesting can expand to."""
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
             return None
-        return _convert(node, loader, name)
+        return _Converter(loader, name).convert(node, 0)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None
@@ -78,6 +87,10 @@ def read_yaml_text(text: str, name: str) -> Any:
         raise YamlFileError(Problem(name, line, "", f"this is not valid YAML: {detail}")) from None
     except yaml.YAMLError as error:
         raise YamlFileError(Problem(name, None, "", f"this is not valid YAML: {error}")) from None
+    except RecursionError:  # the parser itself recursing on thousands of nested brackets
+        raise YamlFileError(
+            Problem(name, None, "", f"blocks are nested too deeply (the limit is {MAX_DEPTH})")
+        ) from None
     finally:
         loader.dispose()
 
@@ -107,39 +120,65 @@ def read_yaml_file(path: Path, display_name: str | None = None) -> Any:
 _PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 
 
-def _convert(node: yaml.Node, loader: yaml.SafeLoader, name: str) -> Any:
-    if not isinstance(node, yaml.ScalarNode) and node.tag not in _PLAIN_TAGS:
-        raise YamlFileError(
-            Problem(name, node.start_mark.line + 1, "", f"the tag {node.tag} is not allowed here")
-        )
-    if isinstance(node, yaml.MappingNode):
-        loader.flatten_mapping(node)  # resolves YAML merge keys (<<) safely
+class _Converter:
+    """Turns composed nodes into plain values, counting every value it produces."""
+
+    def __init__(self, loader: yaml.SafeLoader, name: str) -> None:
+        self.loader = loader
+        self.name = name
+        self.nodes = 0
+
+    def _problem(self, node: yaml.Node, message: str) -> YamlFileError:
+        return YamlFileError(Problem(self.name, node.start_mark.line + 1, "", message))
+
+    def convert(self, node: yaml.Node, depth: int) -> Any:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise self._problem(
+                node, f"aliases expand to more than {MAX_NODES:,} values; write the values out"
+            )
+        if depth > MAX_DEPTH:
+            raise self._problem(node, f"blocks are nested too deeply (the limit is {MAX_DEPTH})")
+        if not isinstance(node, yaml.ScalarNode) and node.tag not in _PLAIN_TAGS:
+            raise self._problem(node, f"the tag {node.tag} is not allowed here")
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, depth)
+        if isinstance(node, yaml.SequenceNode):
+            result_list = YamlList(self.convert(item, depth + 1) for item in node.value)
+            result_list.line = node.start_mark.line + 1
+            result_list.item_lines = [item.start_mark.line + 1 for item in node.value]
+            return result_list
+        # A scalar: the safe constructor refuses tags such as !!python/object.
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except (ValueError, OverflowError) as error:
+            # 2025-02-30, or an integer of thousands of digits.
+            raise self._problem(
+                node, f"'{_shorten(node.value)}' is not a valid value ({_reason(error)})"
+            ) from None
+
+    def _mapping(self, node: yaml.MappingNode, depth: int) -> YamlMap:
+        self.loader.flatten_mapping(node)  # resolves YAML merge keys (<<) safely
         result = YamlMap()
         result.line = node.start_mark.line + 1
         result.key_lines = {}
         for key_node, value_node in node.value:
-            key = _convert(key_node, loader, name)
+            key = self.convert(key_node, depth + 1)
             if not isinstance(key, str | int | float | bool) or key is None:
-                raise YamlFileError(
-                    Problem(name, key_node.start_mark.line + 1, "", "a key must be plain text")
-                )
+                raise self._problem(key_node, "a key must be plain text")
             key = str(key)
             if key in result:
-                raise YamlFileError(
-                    Problem(
-                        name,
-                        key_node.start_mark.line + 1,
-                        "",
-                        f"the key '{key}' appears twice in the same block",
-                    )
-                )
-            result[key] = _convert(value_node, loader, name)
+                raise self._problem(key_node, f"the key '{key}' appears twice in the same block")
+            result[key] = self.convert(value_node, depth + 1)
             result.key_lines[key] = key_node.start_mark.line + 1
         return result
-    if isinstance(node, yaml.SequenceNode):
-        result_list = YamlList(_convert(item, loader, name) for item in node.value)
-        result_list.line = node.start_mark.line + 1
-        result_list.item_lines = [item.start_mark.line + 1 for item in node.value]
-        return result_list
-    # A scalar: the safe constructor refuses tags such as !!python/object.
-    return loader.construct_object(node, deep=True)
+
+
+def _shorten(value: object, limit: int = 40) -> str:
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _reason(error: Exception) -> str:
+    message = str(error).split("\n")[0]
+    return _shorten(message, 80)
