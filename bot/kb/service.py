@@ -18,6 +18,11 @@ from bot.kb.loader import Document, assemble, knowledge_files, load_documents, r
 from bot.kb.model import KnowledgeBase
 from bot.kb.yamlread import Problem
 from bot.qa.engine import Engine
+from bot.storage.atomic import atomic_write_bytes, finish_pending_writes
+
+LAST_GOOD_DIR = ".last-good"
+"""Beside the overlays: a copy of each guild's overlay as it last loaded cleanly, so a
+broken hand edit found at start-up still serves the guild's own facts."""
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +53,7 @@ class _Snapshot:
     base_engine: Engine
     overlays: dict[int, Document]
     engines: dict[int, Engine]
+    broken: dict[int, list[Problem]]  # guilds whose overlay file on disk cannot be loaded
 
 
 class KnowledgeService:
@@ -57,6 +63,7 @@ class KnowledgeService:
         self._write_lock = threading.Lock()
         self._snapshot: _Snapshot | None = None
         self._fingerprint: Fingerprint = ()
+        self.last_report = ReloadReport()
 
     # -- reading ----------------------------------------------------------------------
 
@@ -76,6 +83,19 @@ class KnowledgeService:
     def overlay_path(self, guild_id: int) -> Path:
         return self.overlay_dir / f"{guild_id}.yaml"
 
+    def broken_overlay(self, guild_id: int) -> list[Problem]:
+        """Why the guild's overlay file cannot be loaded (empty when it can).
+
+        While it is broken, edits from Discord are refused: writing the overlay from
+        what is in memory would wipe the moderators' earlier work kept in that file.
+        """
+        return self._current().broken.get(guild_id, [])
+
+    def changed_on_disk(self, paths: list[Path]) -> bool:
+        """Whether any of these files differs from what was last loaded."""
+        known = {path: (mtime, size) for path, mtime, size in self._fingerprint}
+        return any(known.get(str(path)) != _stamp(path) for path in paths)
+
     def _current(self) -> _Snapshot:
         if self._snapshot is None:
             raise KnowledgeUnavailable(
@@ -88,6 +108,9 @@ class KnowledgeService:
     def load(self) -> ReloadReport:
         """Read everything from disk. At start-up a broken base raises; later it is kept."""
         with self._write_lock:
+            if self.knowledge_dir.is_dir():
+                for path in finish_pending_writes(self.knowledge_dir):
+                    log.warning("Finished a shared edit a crash had interrupted: %s", path)
             fingerprint = self.fingerprint()
             try:
                 base_assembly = assemble(load_documents(self.knowledge_dir))
@@ -103,32 +126,55 @@ class KnowledgeService:
                     "Knowledge reload refused; the last good version keeps serving: %s", problems
                 )
                 self._fingerprint = fingerprint
-                return ReloadReport(False, problems)
+                self.last_report = ReloadReport(False, problems)
+                return self.last_report
             base = base_assembly.knowledge
             overlays: dict[int, Document] = {}
             engines: dict[int, Engine] = {}
             previous = self._snapshot
+            broken: dict[int, list[Problem]] = {}
             for path in self._overlay_files():
                 guild_id = int(path.stem)
                 document = read_document(path, str(path), overlay=True)
                 merged = assemble([document], base=base)
-                if merged.knowledge is None:
-                    problems.extend(merged.problems)
-                    if (
-                        previous and guild_id in previous.overlays
-                    ):  # keep the guild's last good overlay
-                        kept = assemble([previous.overlays[guild_id]], base=base)
-                        if kept.knowledge is not None:
-                            overlays[guild_id] = previous.overlays[guild_id]
-                            engines[guild_id] = Engine(kept.knowledge)
+                if merged.knowledge is not None:
+                    overlays[guild_id] = document
+                    engines[guild_id] = Engine(merged.knowledge)
+                    self._keep_last_good(guild_id, path)
                     continue
-                overlays[guild_id] = document
-                engines[guild_id] = Engine(merged.knowledge)
-            self._snapshot = _Snapshot(base, Engine(base), overlays, engines)
+                problems.extend(merged.problems)
+                broken[guild_id] = list(merged.problems)
+                kept = self._last_good(guild_id, previous, base)
+                if kept is not None:  # the guild keeps its own facts, not the bare base
+                    overlays[guild_id], engines[guild_id] = kept
+            self._snapshot = _Snapshot(base, Engine(base), overlays, engines, broken)
             self._fingerprint = fingerprint
             if problems:
                 log.error("Knowledge loaded with problems: %s", "; ".join(map(str, problems)))
-            return ReloadReport(True, problems)
+            self.last_report = ReloadReport(True, problems)
+            return self.last_report
+
+    def _last_good(
+        self, guild_id: int, previous: _Snapshot | None, base: KnowledgeBase
+    ) -> tuple[Document, Engine] | None:
+        """The guild's overlay as it last loaded: in memory, else the copy on disk."""
+        candidates = []
+        if previous and guild_id in previous.overlays:
+            candidates.append(previous.overlays[guild_id])
+        copy = self.overlay_dir / LAST_GOOD_DIR / f"{guild_id}.yaml"
+        if copy.is_file():
+            candidates.append(read_document(copy, str(copy), overlay=True))
+        for document in candidates:
+            kept = assemble([document], base=base)
+            if kept.knowledge is not None:
+                return document, Engine(kept.knowledge)
+        return None
+
+    def _keep_last_good(self, guild_id: int, path: Path) -> None:
+        copy = self.overlay_dir / LAST_GOOD_DIR / f"{guild_id}.yaml"
+        data = path.read_bytes()
+        if not copy.is_file() or copy.read_bytes() != data:
+            atomic_write_bytes(copy, data)
 
     def reload_if_changed(self) -> ReloadReport:
         """Pick up hand edits on disk; cheap when nothing changed (a stat per file)."""
@@ -141,17 +187,18 @@ class KnowledgeService:
         files += self._overlay_files()
         stamps = []
         for path in files:
-            try:
-                stat = path.stat()
-            except FileNotFoundError:
-                continue
-            stamps.append((str(path), stat.st_mtime_ns, stat.st_size))
-        return tuple(stamps)
+            stamp = _stamp(path)
+            if stamp is not None:
+                stamps.append((str(path), *stamp))
+        return tuple(sorted(stamps))
 
     def _overlay_files(self) -> list[Path]:
         if not self.overlay_dir.is_dir():
             return []
-        return sorted(p for p in self.overlay_dir.glob("*.yaml") if p.stem.isdigit())
+        # ASCII digits only: "²" is a digit to str.isdigit() but not to int().
+        return sorted(
+            p for p in self.overlay_dir.glob("*.yaml") if p.stem.isascii() and p.stem.isdigit()
+        )
 
     # -- swapping in one guild's new overlay --------------------------------------------
 
@@ -164,6 +211,24 @@ class KnowledgeService:
                 raise ValueError("; ".join(map(str, merged.problems)))
             overlays = {**snapshot.overlays, guild_id: document}
             engines = {**snapshot.engines, guild_id: Engine(merged.knowledge)}
-            self._snapshot = _Snapshot(snapshot.base, snapshot.base_engine, overlays, engines)
-            self._fingerprint = self.fingerprint()
+            broken = {g: p for g, p in snapshot.broken.items() if g != guild_id}
+            self._snapshot = _Snapshot(
+                snapshot.base, snapshot.base_engine, overlays, engines, broken
+            )
+            # Only this file's stamp: another file's hand edit must still be picked up.
+            path = self.overlay_path(guild_id)
+            stamps = [s for s in self._fingerprint if s[0] != str(path)]
+            stamp = _stamp(path)
+            if stamp is not None:
+                stamps.append((str(path), *stamp))
+                self._keep_last_good(guild_id, path)
+            self._fingerprint = tuple(sorted(stamps))
             return merged.knowledge
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return stat.st_mtime_ns, stat.st_size

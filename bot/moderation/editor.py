@@ -30,13 +30,23 @@ from bot.kb.loader import Document, assemble, knowledge_files, parse_document
 from bot.kb.model import Fact, KnowledgeBase
 from bot.kb.service import KnowledgeService
 from bot.kb.yamlread import MAX_FILE_BYTES, Problem
-from bot.storage.atomic import atomic_write_text
+from bot.storage.atomic import atomic_write_text, write_all_or_nothing
 from bot.storage.store import SHARED_SCOPE, HistoryEntry, Store
 
 MODERATOR_FILE = "facts-moderators.yaml"
 """Where owners' new shared facts go, so hand-written files keep their own order."""
 
 Record = dict[str, Any]
+
+OVERLAY_BROKEN = (
+    "this server's fact file cannot be loaded, so edits from Discord are paused to keep "
+    "it from being overwritten (the server answers from its last good version); fix the "
+    "problems below in the file and it reloads by itself"
+)
+CHANGED_ON_DISK = (
+    "the file changed on disk since the bot loaded it; nothing was saved and the new "
+    "version has been loaded: check the fact and save again"
+)
 
 
 @dataclass(frozen=True)
@@ -58,6 +68,7 @@ class ImportPlan:
     changed: tuple[str, ...] = ()
     retired: tuple[str, ...] = ()
     unchanged: int = 0
+    versions: dict[str, str] = field(default_factory=dict)  # fact id -> version previewed
 
     @property
     def ok(self) -> bool:
@@ -225,8 +236,9 @@ class KnowledgeEditor:
             outcome = self._validated(scope, changes, sources)
         if isinstance(outcome, list):
             return ImportPlan(tuple(outcome))
+        versions = {fact_id: fact_version(kb.facts.get(fact_id)) for fact_id in changes}
         return ImportPlan(
-            (), changes, sources, tuple(added), tuple(changed), tuple(retired), unchanged
+            (), changes, sources, tuple(added), tuple(changed), tuple(retired), unchanged, versions
         )
 
     def apply_import(self, scope: int, actor_id: int, plan: ImportPlan) -> EditResult:
@@ -235,6 +247,17 @@ class KnowledgeEditor:
         if not plan.changes:
             return EditResult(True, "Nothing to change.")
         with self._locks[scope]:
+            stale = [
+                fact_id
+                for fact_id, version in plan.versions.items()
+                if fact_version(self.current(scope, fact_id)) != version
+            ]
+            if stale:
+                return EditResult(
+                    False,
+                    f"{', '.join(f'`{i}`' for i in stale[:5])} changed since the preview; "
+                    "nothing was imported. Upload the file again to see the new differences.",
+                )
             return self._apply(scope, actor_id, "import", dict(plan.changes), plan.sources)
 
     # -- the one write path -------------------------------------------------------------
@@ -248,20 +271,25 @@ class KnowledgeEditor:
         sources: tuple[Record, ...],
     ) -> EditResult:
         befores = {fact_id: self.current(scope, fact_id) for fact_id in changes}
-        outcome = self._validated(scope, changes, sources, write=True)
-        if isinstance(outcome, list):
+        checked = self._validated(scope, changes, sources)
+        if isinstance(checked, list):
+            return EditResult(
+                False, "Nothing was saved: the change has problems.", problems=tuple(checked)
+            )
+        # History first, then the files: a crash in between leaves a history row whose
+        # undo restores what is still there, never a change that undo cannot reverse.
+        for fact_id, before in befores.items():
+            after = checked.facts.get(fact_id)
+            self._record(scope, actor_id, action, fact_id, before, after)
+        try:
+            outcome = self._validated(scope, changes, sources, write=True)
+        except BaseException:
+            self._cancel(scope, actor_id, befores)
+            raise
+        if isinstance(outcome, list):  # the files changed on disk between the two steps
+            self._cancel(scope, actor_id, befores)
             return EditResult(
                 False, "Nothing was saved: the change has problems.", problems=tuple(outcome)
-            )
-        for fact_id, before in befores.items():
-            after = outcome.facts.get(fact_id)
-            self.store.add_history(
-                scope=scope,
-                fact_id=fact_id,
-                actor_id=actor_id,
-                action=action,
-                before=fact_record(before) if before else None,
-                after=fact_record(after) if after else None,
             )
         single = next(iter(changes)) if len(changes) == 1 else None
         fact = outcome.facts.get(single) if single else None
@@ -274,6 +302,30 @@ class KnowledgeEditor:
         }[action]
         what = f"`{single}`" if single else f"{len(changes)} fact(s)"
         return EditResult(True, f"{verb} {what}.", fact)
+
+    def _record(
+        self,
+        scope: int,
+        actor_id: int,
+        action: str,
+        fact_id: str,
+        before: Fact | None,
+        after: Fact | None,
+    ) -> None:
+        self.store.add_history(
+            scope=scope,
+            fact_id=fact_id,
+            actor_id=actor_id,
+            action=action,
+            before=fact_record(before) if before else None,
+            after=fact_record(after) if after else None,
+        )
+
+    def _cancel(self, scope: int, actor_id: int, befores: dict[str, Fact | None]) -> None:
+        """History is append-only: a change that was not written gets a row saying so,
+        whose undo is a no-op."""
+        for fact_id, before in befores.items():
+            self._record(scope, actor_id, "not-saved", fact_id, before, before)
 
     def _validated(
         self,
@@ -294,6 +346,13 @@ class KnowledgeEditor:
         sources: tuple[Record, ...],
         write: bool,
     ) -> KnowledgeBase | list[Problem]:
+        path = self.service.overlay_path(guild_id)
+        broken = self.service.broken_overlay(guild_id)
+        if broken:
+            return [Problem(str(path), None, "", OVERLAY_BROKEN), *broken]
+        if write and self.service.changed_on_disk([path]):
+            self.service.load()
+            return [Problem(str(path), None, "", CHANGED_ON_DISK)]
         base = self.service.base
         current = self.service.overlay(guild_id)
         data = document_data(current) if current else {}
@@ -329,7 +388,6 @@ class KnowledgeEditor:
                 width=100,
             )
         )
-        path = self.service.overlay_path(guild_id)
         document = parse_document(text, str(path), overlay=True)
         merged = assemble([document], base=base)
         if merged.knowledge is None:
@@ -343,6 +401,9 @@ class KnowledgeEditor:
         self, changes: dict[str, Record | None], sources: tuple[Record, ...], write: bool
     ) -> KnowledgeBase | list[Problem]:
         directory = self.service.knowledge_dir
+        if write and self.service.changed_on_disk(knowledge_files(directory)):
+            self.service.load()
+            return [Problem(str(directory), None, "", CHANGED_ON_DISK)]
         texts = {path: path.read_text(encoding="utf-8") for path in knowledge_files(directory)}
         moderator_file = directory / MODERATOR_FILE
         texts.setdefault(
@@ -373,9 +434,12 @@ class KnowledgeEditor:
         if merged.knowledge is None:
             return merged.problems
         if write:
-            for path, text in texts.items():
-                if not path.exists() or path.read_text(encoding="utf-8") != text:
-                    atomic_write_text(path, text)
+            changed = {
+                path: text
+                for path, text in texts.items()
+                if not path.exists() or path.read_text(encoding="utf-8") != text
+            }
+            write_all_or_nothing(directory, changed)  # a fact and its new source together
             self.service.load()
             return self.service.base
         return merged.knowledge

@@ -8,6 +8,7 @@ rename itself survives a power cut.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import tempfile
 from pathlib import Path
@@ -45,3 +46,40 @@ def fsync_directory(directory: Path) -> None:
         os.fsync(descriptor)
     finally:
         os.close(descriptor)
+
+
+JOURNAL_NAME = ".pending-edit.json"
+"""In the folder of a multi-file change: every new text, written before any file."""
+
+
+def write_all_or_nothing(directory: Path, texts: dict[Path, str]) -> None:
+    """Write several files so that after a crash at any instant, the next start-up
+    (`finish_pending_writes`) sees all of them new or all of them old.
+
+    The whole change goes into one journal file first (atomically); only then are
+    the files replaced one by one; the journal is removed last.
+    """
+    journal = directory / JOURNAL_NAME
+    atomic_write_text(journal, json.dumps({str(path): text for path, text in texts.items()}))
+    for path, text in texts.items():
+        atomic_write_text(path, text)
+    journal.unlink()
+    fsync_directory(directory)
+
+
+def finish_pending_writes(directory: Path) -> list[Path]:
+    """Complete a multi-file change a crash interrupted; the files it rewrote."""
+    journal = directory / JOURNAL_NAME
+    try:
+        texts: dict[str, str] = json.loads(journal.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return []
+    written = []
+    for name, text in texts.items():
+        path = Path(name)
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            atomic_write_text(path, text)
+            written.append(path)
+    journal.unlink()
+    fsync_directory(directory)
+    return written

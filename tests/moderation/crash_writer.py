@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bot.kb.export import fact_record
 from bot.kb.service import KnowledgeService
-from bot.moderation.editor import KnowledgeEditor, fact_version
+from bot.moderation.editor import KnowledgeEditor, fact_version, source_from_url
 from bot.storage.store import SHARED_SCOPE, Store
 
 
@@ -15,6 +15,10 @@ def main(knowledge: str, data: str) -> None:
     service = KnowledgeService(Path(knowledge), Path(data) / "overlays")
     service.load()
     editor = KnowledgeEditor(service, Store.open(Path(data) / "bot.sqlite3"))
+    kb = editor.knowledge(SHARED_SCOPE)
+    original_sources = [
+        s for s in kb.facts["cast-jack"].sources if "/crash/" not in (kb.sources[s].url or "")
+    ]
     print("ready", flush=True)
     round_number = 0
     while True:
@@ -24,10 +28,18 @@ def main(knowledge: str, data: str) -> None:
         # Long answers make each write take a while, so kills land mid-write.
         answer = f"Luke Kirby plays Jack (edit {round_number}). " + "Padding sentence. " * 50
         record = fact_record(fact) | {"answer": answer[:990]}
-        result = editor.save(scope, 1, record, expected_version=fact_version(fact))
+        sources: tuple[dict[str, str], ...] = ()
+        if scope == SHARED_SCOPE:
+            # A new source goes to facts-moderators.yaml, the fact stays in base.yaml:
+            # one change, two files.
+            source = source_from_url(f"https://example.org/crash/{round_number}", "Crash test")
+            sources = (source,)
+            record["sources"] = [*original_sources, source["id"]]
+        result = editor.save(scope, 1, record, expected_version=fact_version(fact), sources=sources)
         if not result.ok:
             print("failed:", result.message, result.problems, flush=True)
             sys.exit(3)
+        print(f"ack {scope} {round_number}", flush=True)  # what a moderator would be told
 
 
 if __name__ == "__main__":
