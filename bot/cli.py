@@ -6,9 +6,12 @@ Errors end in one clear line on stderr and a non-zero exit status, never a trace
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import yaml
 
@@ -22,6 +25,10 @@ from bot.terminal import chat, render_answer
 
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
+
+MAX_LINE_BYTES = 64 * 1024
+"""A line of `ask --json` input read at once; the rest of a longer line is skipped
+unread, so one huge line costs neither time nor memory."""
 
 
 class CliError(Exception):
@@ -116,16 +123,21 @@ def _check(directory: Path) -> int:
     return 0
 
 
-def _ask(engine: Engine, args: argparse.Namespace) -> int:
+def _ask(engine: Engine, args: argparse.Namespace, max_chars: int) -> int:
     if args.json:
         if args.question:
             raise CliError(
                 "error: with --json, questions are read from stdin, one per line", EXIT_USAGE
             )
-        for line in sys.stdin:
-            question = line.strip()
-            if question:
-                print(json.dumps(engine.answer(question).to_json(), ensure_ascii=False), flush=True)
+        for question, cut in _lines(sys.stdin.buffer):
+            if not question:
+                continue
+            note = None
+            if cut or len(question) > max_chars:
+                question = question[:max_chars]
+                note = f"the question was cut to its first {max_chars} characters"
+            result = engine.answer(question).to_json() | ({"note": note} if note else {})
+            print(json.dumps(result, ensure_ascii=False), flush=True)
         return 0
     question = " ".join(args.question).strip()
     if not question:
@@ -139,6 +151,16 @@ def _ask(engine: Engine, args: argparse.Namespace) -> int:
     return 0 if explanation.answer.answered else EXIT_PROBLEMS
 
 
+def _lines(stream: BinaryIO) -> Iterator[tuple[str, bool]]:
+    """Each input line as text (bytes that are not UTF-8 become U+FFFD) and whether it
+    was longer than MAX_LINE_BYTES."""
+    while line := stream.readline(MAX_LINE_BYTES):
+        cut = not line.endswith(b"\n") and len(line) == MAX_LINE_BYTES
+        while cut and (rest := stream.readline(MAX_LINE_BYTES)) and not rest.endswith(b"\n"):
+            pass
+        yield line.decode("utf-8", errors="replace").strip(), cut
+
+
 def _run_discord(settings: Settings, sync_only: bool) -> int:
     from bot.runner import run_bot
 
@@ -149,7 +171,9 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = _settings()
-        knowledge_dir = args.knowledge or settings.knowledge_dir
+        if args.knowledge:
+            settings = dataclasses.replace(settings, knowledge_dir=args.knowledge)
+        knowledge_dir = settings.knowledge_dir
         if args.command == "kb" and args.kb_command == "check":
             return _check(args.directory or knowledge_dir)
         if args.command in ("run", "sync"):
@@ -162,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         engine = Engine(kb)
         if args.command == "ask":
-            return _ask(engine, args)
+            return _ask(engine, args, settings.max_question_chars)
         return chat(engine, history=settings.data_dir / "chat_history")
     except CliError as error:
         print(error, file=sys.stderr)

@@ -129,6 +129,7 @@ class _EtoileBotMixin:
         )
         self.cooldown = Cooldown(settings.cooldown_seconds)
         self._watch_task: asyncio.Task[None] | None = None
+        self._startup_notice: asyncio.Task[None] | None = None
 
     async def setup_hook(self) -> None:
         bot: commands.Bot = self  # type: ignore[assignment]
@@ -145,6 +146,16 @@ class _EtoileBotMixin:
             synced = await bot.tree.sync(guild=guild)
             log.info("Synced %d commands to the development guild %s", len(synced), guild.id)
         self._watch_task = asyncio.create_task(self._watch_knowledge(), name="knowledge-watch")
+        if self.knowledge.last_report.problems:
+            # Start-up found broken files (a guild's overlay, a hand edit): the owners
+            # hear it once now, as they would from a reload.
+            self._startup_notice = asyncio.create_task(
+                self.notify_owners(
+                    "Some knowledge files could not be loaded at start-up; the last good "
+                    "version answers, and edits to a broken server file are paused:\n"
+                    + "\n".join(f"• {p}" for p in self.knowledge.last_report.problems[:10])
+                )
+            )
 
     async def _watch_knowledge(self) -> None:
         """Pick up hand edits of the knowledge files while the bot runs."""

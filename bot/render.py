@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import discord
 
-from bot.kb.model import KnowledgeBase, Quote
+from bot.kb.model import KnowledgeBase, Quote, Source
 from bot.qa.answer import Answer, Outcome
 from bot.qa.citations import citation_line
 
@@ -34,6 +34,17 @@ ABSTAIN_TEXT = (
     "**Étoile**: its cast and characters, creators, production, episodes, release and "
     "reception, and what the people behind it said. Try `/sources` or `/about`."
 )
+
+
+def cite(source: Source) -> str:
+    """A citation as Markdown, its texts escaped: a source's title is data, not markup."""
+    return citation_line(source, escape=escape_text)
+
+
+def escape_text(text: str) -> str:
+    """discord.py's escape_markdown, plus "]", which would close a masked link's text
+    early and let the rest of a title choose where the link goes."""
+    return discord.utils.escape_markdown(text).replace("]", "\\]")
 
 
 def truncate(text: str, limit: int) -> str:
@@ -106,7 +117,7 @@ def render_answer(answer: Answer, *, hide_spoilers: bool = True) -> Rendered:
         body = ""
         quote = answer.quote
     quote_text = quote_block(quote, answer.speaker or "") if quote else ""
-    citations = citations_field([citation_line(s) for s in answer.citations])
+    citations = citations_field([cite(s) for s in answer.citations])
     footer = f"{'fact' if fact else 'quote'} {answer.id} · 👎 Wrong tells the moderators"
     room = min(
         DESCRIPTION_LIMIT,
@@ -154,7 +165,7 @@ def render_quote(kb: KnowledgeBase, quote: Quote) -> Rendered:
         )
     embed.add_field(
         name="Source",
-        value=citations_field([citation_line(s) for s in kb.citations(quote.sources)]),
+        value=citations_field([cite(s) for s in kb.citations(quote.sources)]),
         inline=False,
     )
     embed.set_footer(text=f"quote {quote.id}")

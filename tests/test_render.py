@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import discord
 
 from bot.kb.model import Fact, Quote, Source
@@ -130,3 +132,17 @@ def test_pages_hold_whole_lines_within_the_description_limit() -> None:
     pages = paginate([f"line {i} " + "y" * 900 for i in range(30)], per_page=10)
     assert all(len(p) <= DESCRIPTION_LIMIT for p in pages)
     assert sum(p.count("line ") for p in pages) == 30
+
+
+def test_a_source_title_cannot_add_markup_or_a_second_link() -> None:
+    hostile = Source(
+        "h",
+        "**Big** [Download](https://evil.example)",
+        "Out_let",
+        None,
+        None,
+        "https://good.example/a",
+    )
+    field = render_answer(fact_answer("Text.", sources=(hostile,))).embed.fields[0].value
+    assert "[Download](https://evil.example)" not in field and "**Big**" not in field
+    assert re.findall(r"(?<!\\)\]\((\S+?)\)", field) == ["https://good.example/a"]

@@ -11,7 +11,6 @@ from rapidfuzz import fuzz, process
 
 from bot import __version__
 from bot.client import SafeView
-from bot.qa.citations import citation_line
 from bot.qa.lookup import (
     cast_list,
     facts_about_episode,
@@ -29,6 +28,7 @@ from bot.render import (
     FIELD_VALUE_LIMIT,
     NO_MENTIONS,
     citations_field,
+    cite,
     paginate,
     render_quote,
     spoiler,
@@ -160,7 +160,7 @@ class Browse(commands.Cog):
                 value += f"\n{line.character.description}"
             sources = kb.citations(line.character.sources)
             if sources and name:
-                value += "\n" + citations_field([citation_line(s) for s in sources[:2]])
+                value += "\n" + citations_field([cite(s) for s in sources[:2]])
             embed.add_field(
                 name=truncate(line.character.name, 256),
                 value=truncate(value, FIELD_VALUE_LIMIT),
@@ -220,7 +220,7 @@ class Browse(commands.Cog):
         if sources:
             embed.add_field(
                 name="Sources",
-                value=citations_field([citation_line(s) for s in sources]),
+                value=citations_field([cite(s) for s in sources]),
                 inline=False,
             )
         await interaction.response.send_message(embed=embed, allowed_mentions=NO_MENTIONS)
@@ -235,7 +235,7 @@ class Browse(commands.Cog):
     @app_commands.command(name="sources", description="The sources the bot's answers come from")
     async def sources(self, interaction: discord.Interaction) -> None:
         kb = self._kb(interaction)
-        pages = paginate([citation_line(s) for s in kb.sources.values()], per_page=10)
+        pages = paginate([cite(s) for s in kb.sources.values()], per_page=10)
         pager = SourcesPager(pages, interaction.user.id)
         await interaction.response.send_message(
             embed=pager.embed(), view=pager, ephemeral=True, allowed_mentions=NO_MENTIONS

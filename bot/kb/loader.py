@@ -49,7 +49,9 @@ MAX_TEXT_CHARS = 500
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 DATE_PATTERN = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
-URL_PATTERN = re.compile(r"^https?://[^\s<>\"]+$")
+URL_PATTERN = re.compile(r"""^https?://[^\s<>"'`()\[\]{}|\\^]+$""")
+"""http(s) only, and none of the characters Markdown or a chat client reads as syntax:
+a ")" would close a masked link and start another (percent-encode it as %29)."""
 
 BILLINGS = ("main", "recurring", "guest", "cameo")
 ENTITY_KINDS = ("company", "place", "show", "work", "event", "organisation")
@@ -276,7 +278,10 @@ class _Reader:
         if kind == "date" and not DATE_PATTERN.match(text):
             return bad(f"'{text}' is not a date: write YYYY, YYYY-MM or YYYY-MM-DD")
         if kind == "url" and not URL_PATTERN.match(text):
-            return bad(f"'{text}' is not a web address starting with http:// or https://")
+            return bad(
+                f"'{text}' is not a plain web address: it must start with http:// or https:// "
+                "and have no spaces, quotes, brackets or parentheses (write ( ) as %28 %29)"
+            )
         if kind == "choice" and text not in spec.choices:
             return bad(
                 f"'{text}' is not one of {', '.join(spec.choices)}" + _suggest(text, spec.choices)

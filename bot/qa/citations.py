@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from bot.kb.model import Source
 
 
-def citation_line(source: Source, *, markdown: bool = True) -> str:
-    """'Title' — Publisher (Author), date, with the title linked when there is a URL."""
-    title = f"“{source.title}”"
+def _as_is(text: str) -> str:
+    return text
+
+
+def citation_line(
+    source: Source, *, markdown: bool = True, escape: Callable[[str], str] = _as_is
+) -> str:
+    """'Title' — Publisher (Author), date, with the title linked when there is a URL.
+
+    With `markdown`, `escape` is applied to every text (the Discord layer passes
+    discord.py's escape_markdown), so a title cannot bold, mask or add a link.
+    """
+    title = f"“{escape(source.title)}”"
     if source.url and markdown:
-        title = f"[{source.title}]({source.url})"
-    parts = [f"{title} — {source.publisher}"]
+        title = f"[{escape(source.title)}]({source.url})"
+    parts = [f"{title} — {escape(source.publisher)}"]
     if source.author:
-        parts.append(source.author)
+        parts.append(escape(source.author))
     if source.date:
         parts.append(source.date)
     line = ", ".join(parts)

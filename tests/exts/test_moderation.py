@@ -349,3 +349,22 @@ async def test_a_gap_becomes_an_alternate_phrasing_of_an_existing_fact(world: Wo
     assert "Luke Kirby" in (await world.ask(question)).embeds[0]["description"]
     _, after = await world.command("kb gaps", user=world.manager)
     assert "No unanswered questions" in after.content
+
+
+@pytest.fixture
+def broken_overlay(tmp_path: Path) -> Path:
+    """A guild's fact file broken by hand while the bot was stopped."""
+    path = tmp_path / "data" / "overlays" / "4242.yaml"
+    path.parent.mkdir(parents=True)
+    path.write_text("facts:\n  - id: [broken\n", encoding="utf-8")
+    return path
+
+
+async def test_a_file_broken_at_start_up_is_told_to_the_owners(
+    broken_overlay: Path, world: World
+) -> None:
+    dm = await world.fake.wait_for_bot_message(
+        predicate=lambda m: "at start-up" in m.content, timeout=5
+    )
+    assert re.search(r"overlays/4242\.yaml:\d+: this is not valid YAML", dm.content)
+    assert broken_overlay.read_text(encoding="utf-8") == "facts:\n  - id: [broken\n"

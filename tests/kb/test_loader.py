@@ -151,3 +151,20 @@ def test_retired_is_only_for_overlays(kb_dir: Path) -> None:
     write(kb_dir, "extra.yaml", "retired: [cast-jack]\n")
     (message,) = messages(kb_dir)
     assert "unknown section" in message
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://good.example/)[Download](https://evil.example)",
+        "javascript:alert(1)",
+        "https://good.example/a b",
+        "ftp://good.example/file",
+    ],
+)
+def test_a_source_url_that_is_not_a_plain_web_address_is_refused(tmp_path: Path, url: str) -> None:
+    (tmp_path / "s.yaml").write_text(
+        f"sources:\n  - id: s\n    title: T\n    publisher: P\n    url: '{url}'\n", encoding="utf-8"
+    )
+    problems = [str(p) for p in load_directory(tmp_path).problems]
+    assert any("s.yaml:5" in p and "not a plain web address" in p for p in problems), problems

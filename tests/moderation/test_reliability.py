@@ -139,3 +139,12 @@ def test_a_previewed_import_is_refused_if_a_fact_changed_since(dirs) -> None:
     result = editor.apply_import(GUILD, 1, plan)
     assert not result.ok and "changed since" in result.message
     assert "edited meanwhile" in editor.current(GUILD, "cast-jack").answer
+
+
+def test_a_stray_file_in_the_overlays_folder_is_ignored(dirs) -> None:
+    overlays = dirs[1] / "overlays"
+    overlays.mkdir(parents=True)
+    (overlays / "²³.yaml").write_text("facts: []\n", encoding="utf-8")  # digits to isdigit()
+    (overlays / "notes.yaml").write_text("facts: []\n", encoding="utf-8")
+    service = KnowledgeService(dirs[0], overlays)
+    assert service.load().ok
