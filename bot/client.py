@@ -194,6 +194,10 @@ class _EtoileBotMixin:
             except discord.HTTPException:
                 log.warning("Could not DM owner %s", owner_id)
 
+    async def on_message(self, message: discord.Message) -> None:
+        """No prefix commands exist: mentions are answered by the ask extension's
+        listener, never looked up as commands (which logged CommandNotFound each time)."""
+
     async def close(self) -> None:
         if self._watch_task:
             self._watch_task.cancel()

@@ -25,6 +25,7 @@ EMBED_TOTAL_LIMIT = 6000
 CHOICE_LIMIT = 25
 CHOICE_NAME_LIMIT = 100
 BUTTON_LABEL_LIMIT = 80
+TEXT_INPUT_LIMIT = 4000
 
 COLOUR = discord.Colour.from_rgb(201, 162, 39)  # stage-light gold
 NO_MENTIONS = discord.AllowedMentions.none()

@@ -9,10 +9,13 @@ overwriting someone else's change.
 from __future__ import annotations
 
 import asyncio
+import io
 import re
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 import discord
+import yaml
 from discord import app_commands
 from discord.ext import commands
 
@@ -21,11 +24,13 @@ from bot.kb.export import fact_record
 from bot.kb.model import Fact
 from bot.moderation.editor import EditResult, fact_version, source_from_url
 from bot.permissions import edit_scope
+from bot.qa.engine import fact_answer
 from bot.qa.normalize import fold
 from bot.render import (
     CHOICE_LIMIT,
     CHOICE_NAME_LIMIT,
     NO_MENTIONS,
+    TEXT_INPUT_LIMIT,
     choice_label,
     render_answer,
     truncate,
@@ -61,6 +66,22 @@ def new_fact_id(question: str, taken: set[str]) -> str:
 class FactModal(discord.ui.Modal):
     """The fact's long text. Opened empty by /fact add, prefilled by /fact edit."""
 
+    @classmethod
+    def too_long(cls, fact: Fact) -> str | None:
+        """Which of the fact's texts cannot be prefilled (Discord refuses the whole form)."""
+        prefill = {
+            cls.question: fact.question,
+            cls.answer: fact.answer,
+            cls.alternates: "\n".join(fact.alternates),
+            cls.source: ", ".join(fact.sources),
+        }
+        for field, text in prefill.items():
+            if field.max_length is not None and len(text) > field.max_length:
+                return (
+                    f"{field.label} ({len(text):,} characters; a form holds {field.max_length:,})"
+                )
+        return None
+
     question: discord.ui.TextInput = discord.ui.TextInput(label="Question", max_length=300)
     answer: discord.ui.TextInput = discord.ui.TextInput(
         label="Answer (1–3 sentences)", style=discord.TextStyle.paragraph, max_length=1000
@@ -69,7 +90,7 @@ class FactModal(discord.ui.Modal):
         label="Other ways fans ask it (one per line)",
         style=discord.TextStyle.paragraph,
         required=False,
-        max_length=2000,
+        max_length=TEXT_INPUT_LIMIT,
     )
     source: discord.ui.TextInput = discord.ui.TextInput(
         label="Source id(s) or a link",
@@ -87,9 +108,11 @@ class FactModal(discord.ui.Modal):
         base: Fact | None,
         spoiler_episode: int | None,
         prefill_question: str = "",
+        on_saved: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         super().__init__(title="Edit fact" if base else "New fact", timeout=900)
         self.cog, self.scope, self.base, self.spoiler_episode = cog, scope, base, spoiler_episode
+        self.on_saved = on_saved  # e.g. mark the unanswered question handled, once saved
         self.version = fact_version(base) if base else None
         if base:
             self.question.default = base.question
@@ -127,16 +150,16 @@ class FactModal(discord.ui.Modal):
         kb = editor.knowledge(self.scope)
         record, sources = self.record(set(kb.facts))
         preview = await asyncio.to_thread(editor.preview, self.scope, record, sources)
-        if not preview.ok or preview.fact is None:
+        if not preview.ok or preview.fact is None or preview.knowledge is None:
             await interaction.response.send_message(
                 problems_text(preview), ephemeral=True, allowed_mentions=NO_MENTIONS
             )
             return
-        engine = self.cog.bot.knowledge.engine_for(
-            None if self.scope == SHARED_SCOPE else self.scope
+        # Cited from the previewed knowledge, where a source given as a link exists.
+        rendered = render_answer(fact_answer(preview.knowledge, preview.fact), hide_spoilers=False)
+        view = SaveView(
+            self.cog, self.scope, record, sources, self.version, interaction.user.id, self.on_saved
         )
-        rendered = render_answer(engine.fact_answer(preview.fact), hide_spoilers=False)
-        view = SaveView(self.cog, self.scope, record, sources, self.version, interaction.user.id)
         await interaction.response.send_message(
             content=f"Preview of `{record['id']}` — save it?",
             embed=rendered.embed,
@@ -193,6 +216,7 @@ class SaveView(ConfirmView):
         sources: tuple[dict[str, Any], ...],
         version: str | None,
         owner_id: int,
+        on_saved: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         super().__init__(owner_id, "Save")
         self.cog, self.scope, self.record, self.sources, self.version = (
@@ -202,9 +226,10 @@ class SaveView(ConfirmView):
             sources,
             version,
         )
+        self.on_saved = on_saved
 
     async def run(self) -> EditResult:
-        return await asyncio.to_thread(
+        result = await asyncio.to_thread(
             self.cog.bot.editor.save,
             self.scope,
             self.owner_id,
@@ -212,6 +237,9 @@ class SaveView(ConfirmView):
             expected_version=self.version,
             sources=self.sources,
         )
+        if result.ok and self.on_saved is not None:
+            await self.on_saved()
+        return result
 
 
 class RetireView(ConfirmView):
@@ -265,10 +293,23 @@ class Facts(
     async def edit(self, interaction: discord.Interaction, id: str, shared: bool = False) -> None:
         scope = await edit_scope(self.bot, interaction, shared)
         fact = await self._fact(interaction, scope, id)
-        if fact:
-            await interaction.response.send_modal(
-                FactModal(self, scope, fact, fact.spoiler_episode)
+        if fact is None:
+            return
+        too_long = FactModal.too_long(fact)
+        if too_long:
+            # Offered as a file instead: /kb import takes it back with the same checks.
+            text = yaml.safe_dump(
+                {"facts": [fact_record(fact)]}, allow_unicode=True, sort_keys=False, width=100
             )
+            await interaction.response.send_message(
+                f"`{fact.id}` is too long for a Discord form: {too_long}. Edit the attached "
+                "file and upload it with `/kb import`.",
+                file=discord.File(io.BytesIO(text.encode()), filename=f"{fact.id}.yaml"),
+                ephemeral=True,
+                allowed_mentions=NO_MENTIONS,
+            )
+            return
+        await interaction.response.send_modal(FactModal(self, scope, fact, fact.spoiler_episode))
 
     @app_commands.command(name="remove", description="Retire a fact (asks for confirmation)")
     @app_commands.describe(id="The fact's id", shared="Owners: retire from the shared base")

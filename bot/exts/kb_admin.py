@@ -11,7 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import SafeView
-from bot.exts.facts import ConfirmView, FactModal, problems_text
+from bot.exts.facts import ConfirmView, FactModal, Facts, problems_text
 from bot.kb.loader import assemble
 from bot.kb.yamlread import MAX_FILE_BYTES
 from bot.moderation.editor import EditResult, ImportPlan
@@ -62,16 +62,12 @@ class GapActions(SafeView):
         await self.cog.bot.db.run(lambda s: s.resolve_questions(ids))
 
     async def add_fact(self, interaction: discord.Interaction) -> None:
+        facts = self.cog.bot.get_cog(Facts.__cog_name__)
+        assert isinstance(facts, Facts), "the /fact extension is not loaded"
+        # The gap is handled once the new fact is saved, not when the form opens.
         await interaction.response.send_modal(
-            FactModal(
-                self.cog.bot.get_cog("fact"),
-                self.scope,
-                None,
-                None,
-                prefill_question=self.gap.question,
-            )
-        )  # type: ignore[arg-type]
-        await self._resolve()
+            FactModal(facts, self.scope, None, None, self.gap.question, on_saved=self._resolve)
+        )
 
     def _alternate_of(self, fact_id: str):
         async def callback(interaction: discord.Interaction) -> None:

@@ -55,6 +55,7 @@ class EditResult:
     message: str
     fact: Fact | None = None
     problems: tuple[Problem, ...] = ()
+    knowledge: KnowledgeBase | None = None  # the knowledge as it would be (a preview's)
 
 
 @dataclass(frozen=True)
@@ -148,7 +149,7 @@ class KnowledgeEditor:
             outcome = self._validated(scope, {record["id"]: record}, sources)
         if isinstance(outcome, list):
             return EditResult(False, "The fact has problems.", problems=tuple(outcome))
-        return EditResult(True, "Looks good.", outcome.facts.get(record["id"]))
+        return EditResult(True, "Looks good.", outcome.facts.get(record["id"]), knowledge=outcome)
 
     def save(
         self,

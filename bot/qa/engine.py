@@ -80,20 +80,7 @@ class Engine:
 
     def fact_answer(self, fact: Fact, question: str | None = None, score: float = 1.0) -> Answer:
         """The answer for a fact chosen directly (a button pick, `/fact show`)."""
-        quote = self.kb.quote_for(fact)
-        return Answer(
-            question or fact.question,
-            Outcome.ANSWER,
-            score=score,
-            fact=fact,
-            quote=quote,
-            speaker=self.kb.speaker_name(quote) if quote else None,
-            citations=self.kb.citations(fact.sources),
-            # What the fan reads: the answer, then the quote shown with it.
-            text=f"{fact.answer}\n“{quote.text}” — {self.kb.speaker_name(quote)}"
-            if quote
-            else fact.answer,
-        )
+        return fact_answer(self.kb, fact, question, score)
 
     def quote_answer(self, quote: Quote, question: str | None = None, score: float = 1.0) -> Answer:
         speaker = self.kb.speaker_name(quote)
@@ -165,3 +152,21 @@ class Engine:
         if choice_id in self.kb.quotes:
             return self.quote_answer(self.kb.quotes[choice_id])
         return None
+
+
+def fact_answer(
+    kb: KnowledgeBase, fact: Fact, question: str | None = None, score: float = 1.0
+) -> Answer:
+    """A fact as an answer, cited and quoted from `kb` (which may be a preview's)."""
+    quote = kb.quote_for(fact)
+    return Answer(
+        question or fact.question,
+        Outcome.ANSWER,
+        score=score,
+        fact=fact,
+        quote=quote,
+        speaker=kb.speaker_name(quote) if quote else None,
+        citations=kb.citations(fact.sources),
+        # What the fan reads: the answer, then the quote shown with it.
+        text=f"{fact.answer}\n“{quote.text}” — {kb.speaker_name(quote)}" if quote else fact.answer,
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 
 import pytest
@@ -119,18 +120,21 @@ async def test_a_reply_that_tries_to_ping_everyone_pings_no_one(harness) -> None
     harness.fake.assert_no_violations()
 
 
-async def test_mention_gets_the_same_answer_as_a_reply(harness) -> None:
+async def test_mention_gets_the_same_answer_as_a_reply(harness, caplog) -> None:
     bot_user = harness.fake.bot_user
-    handle = await harness.fake.send_message(
-        harness.world.general,
-        harness.world.bob,
-        f"<@{bot_user.id}> who plays Jack?",
-        mentions=[bot_user],
-    )
-    reply = await handle.wait_reply()
+    with caplog.at_level(logging.INFO):
+        handle = await harness.fake.send_message(
+            harness.world.general,
+            harness.world.bob,
+            f"<@{bot_user.id}> who plays Jack?",
+            mentions=[bot_user],
+        )
+        reply = await handle.wait_reply()
     assert "Luke Kirby" in reply.embeds[0]["description"]
     assert reply.message_reference and not reply.would_ping.any
     harness.fake.assert_no_violations()
+    # A mention is a question, not a prefix command that does not exist.
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text
 
 
 async def test_dm_questions_are_answered(harness) -> None:

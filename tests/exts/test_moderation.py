@@ -11,6 +11,9 @@ from pathlib import Path
 import pytest
 
 from bot.client import EtoileBot
+from bot.kb.export import fact_record
+from bot.moderation.editor import fact_version
+from bot.storage.store import SHARED_SCOPE
 from tests.exts.conftest import make_settings
 from tests.fakediscord import (
     FakeChannel,
@@ -368,3 +371,59 @@ async def test_a_file_broken_at_start_up_is_told_to_the_owners(
     )
     assert re.search(r"overlays/4242\.yaml:\d+: this is not valid YAML", dm.content)
     assert broken_overlay.read_text(encoding="utf-8") == "facts:\n  - id: [broken\n"
+
+
+async def test_a_fact_too_long_for_a_form_is_offered_as_a_file(world: World) -> None:
+    jack = world.bot.editor.current(SHARED_SCOPE, "cast-jack")
+    many = [f"who is the man playing jack number {n} in the ballet show" for n in range(90)]
+    record = fact_record(jack) | {"alternates": many}
+    saved = world.bot.editor.save(world.guild.id, 1, record, expected_version=fact_version(jack))
+    assert saved.ok, saved.problems
+    _, response = await world.command("fact edit", {"id": "cast-jack"}, user=world.manager)
+    assert response.type == 4 and "too long for a Discord form" in response.content
+    assert response.message.attachments[0]["filename"] == "cast-jack.yaml"
+
+
+async def test_a_gap_becomes_a_new_fact_and_is_handled_only_once_saved(world: World) -> None:
+    question = "what is the name of the ballet school in the show"
+    await world.ask(question)
+    _, gaps = await world.command("kb gaps", user=world.manager)
+    select = next(c for row in gaps.components for c in row["components"] if c["type"] == 3)
+    picked = await world.fake.select_option(
+        gaps.message, select["custom_id"], ["0"], user=world.manager
+    )
+    actions = await picked.wait_response()
+    add = next(
+        c
+        for row in actions.components
+        for c in row["components"]
+        if c.get("label") == "Add as a new fact"
+    )
+    click = await world.fake.click_button(actions.message, add["custom_id"], user=world.manager)
+    form = await click.wait_response()
+    assert form.type == 9  # the form opens, prefilled with the fan's question
+    _, still = await world.command("kb gaps", user=world.manager)
+    assert "ballet school" in still.embeds[0]["description"]  # not handled by opening a form
+    preview = await world.submit(
+        form,
+        world.manager,
+        answer="The school is the MBT's own academy.",
+        source="amazon-ads-2025-05-28",
+    )
+    assert "Added" in (await world.save(preview, world.manager)).content
+    _, after = await world.command("kb gaps", user=world.manager)
+    assert "No unanswered questions" in after.content
+
+
+async def test_the_preview_cites_a_source_given_as_a_link(world: World) -> None:
+    _, form = await world.command("fact add", user=world.manager)
+    preview = await world.submit(
+        form,
+        world.manager,
+        question="Who is the stage manager?",
+        answer="The stage manager is Pat Example.",
+        source="https://variety.com/2025/tv/etoile-stage",
+        title="Variety on the stage crew",
+    )
+    fields = {f["name"]: f["value"] for f in preview.embeds[0]["fields"]}
+    assert "Variety on the stage crew" in " ".join(fields.values()), fields
