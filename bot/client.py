@@ -14,6 +14,7 @@ import functools
 import logging
 import traceback
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -70,7 +71,33 @@ class EtoileTree(app_commands.CommandTree):
 
 
 class SafeView(discord.ui.View):
-    """A view whose failures end like a command's: logged, and an apology to the user."""
+    """A view whose failures end like a command's: logged, and an apology to the user;
+    and whose buttons are disabled when it expires, instead of failing when pressed."""
+
+    opener: discord.Interaction | None = None  # whose response holds this view
+
+    async def send(self, interaction: discord.Interaction, **kwargs: Any) -> None:
+        """Send this view as the interaction's private response, remembering where it is."""
+        self.opener = interaction
+        await interaction.response.send_message(
+            view=self, ephemeral=True, allowed_mentions=NO_MENTIONS, **kwargs
+        )
+
+    def expired_content(self) -> str | None:
+        """What the message says once the view expires (None: leave it as it is)."""
+        return None
+
+    async def on_timeout(self) -> None:
+        for item in self.children:
+            if isinstance(item, discord.ui.Button | discord.ui.Select):
+                item.disabled = True
+        if self.opener is None:
+            return
+        content = self.expired_content()
+        with contextlib.suppress(discord.HTTPException):  # the message may be gone
+            await self.opener.edit_original_response(
+                view=self, **({"content": content} if content else {})
+            )
 
     async def on_error(
         self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item

@@ -29,6 +29,7 @@ from bot.qa.normalize import fold
 from bot.render import (
     CHOICE_LIMIT,
     CHOICE_NAME_LIMIT,
+    CONTENT_LIMIT,
     NO_MENTIONS,
     TEXT_INPUT_LIMIT,
     choice_label,
@@ -110,7 +111,8 @@ class FactModal(discord.ui.Modal):
         prefill_question: str = "",
         on_saved: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
-        super().__init__(title="Edit fact" if base else "New fact", timeout=900)
+        # Long: a moderator may take a while to write; the preview that follows is short-lived.
+        super().__init__(title="Edit fact" if base else "New fact", timeout=3600)
         self.cog, self.scope, self.base, self.spoiler_episode = cog, scope, base, spoiler_episode
         self.on_saved = on_saved  # e.g. mark the unanswered question handled, once saved
         self.version = fact_version(base) if base else None
@@ -160,17 +162,15 @@ class FactModal(discord.ui.Modal):
         view = SaveView(
             self.cog, self.scope, record, sources, self.version, interaction.user.id, self.on_saved
         )
-        await interaction.response.send_message(
-            content=f"Preview of `{record['id']}` — save it?",
-            embed=rendered.embed,
-            view=view,
-            ephemeral=True,
-            allowed_mentions=NO_MENTIONS,
+        await view.send(
+            interaction, content=f"Preview of `{record['id']}` — save it?", embed=rendered.embed
         )
 
 
 class ConfirmView(SafeView):
     """Two buttons for the moderator who opened it; the action runs off the event loop."""
+
+    TIMEOUT = 600.0  # seconds; under the 15 minutes an interaction token lasts
 
     def __init__(
         self,
@@ -178,7 +178,7 @@ class ConfirmView(SafeView):
         confirm_label: str,
         style: discord.ButtonStyle = discord.ButtonStyle.success,
     ) -> None:
-        super().__init__(timeout=600)
+        super().__init__(timeout=self.TIMEOUT)
         self.owner_id = owner_id
         self.confirm.label = confirm_label
         self.confirm.style = style
@@ -194,10 +194,13 @@ class ConfirmView(SafeView):
         result = await self.run()
         self.stop()
         await interaction.response.edit_message(
-            content=problems_text(result) if not result.ok else result.message,
+            content=self.failure_text(result) if not result.ok else result.message,
             embed=None,
             view=None,
         )
+
+    def failure_text(self, result: EditResult) -> str:
+        return problems_text(result)
 
     @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
     async def cancel(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
@@ -240,6 +243,21 @@ class SaveView(ConfirmView):
         if result.ok and self.on_saved is not None:
             await self.on_saved()
         return result
+
+    def typed(self, limit: int) -> str:
+        """What the moderator typed, as YAML they can paste back or upload."""
+        text = yaml.safe_dump(self.record, allow_unicode=True, sort_keys=False, width=100)
+        fence = "`" * 3
+        return f"{fence}yaml\n{truncate(text.replace(fence, '` ` `'), limit)}\n{fence}"
+
+    def failure_text(self, result: EditResult) -> str:
+        # Nothing was saved: give back what was typed, so nothing is lost.
+        head = problems_text(result)[:900]
+        return f"{head}\nWhat you typed:\n{self.typed(CONTENT_LIMIT - len(head) - 40)}"
+
+    def expired_content(self) -> str:
+        head = "This preview expired before it was saved; nothing changed. What you typed:"
+        return f"{head}\n{self.typed(CONTENT_LIMIT - len(head) - 20)}"
 
 
 class RetireView(ConfirmView):
@@ -318,11 +336,10 @@ class Facts(
         fact = await self._fact(interaction, scope, id)
         if fact:
             where = "for every server" if scope == SHARED_SCOPE else "in this server"
-            await interaction.response.send_message(
-                f"Retire `{fact.id}` ({truncate(fact.question, 200)}) {where}? `/fact undo` brings it back.",
-                view=RetireView(self, scope, fact.id, interaction.user.id),
-                ephemeral=True,
-                allowed_mentions=NO_MENTIONS,
+            await RetireView(self, scope, fact.id, interaction.user.id).send(
+                interaction,
+                content=f"Retire `{fact.id}` ({truncate(fact.question, 200)}) {where}? "
+                "`/fact undo` brings it back.",
             )
 
     @app_commands.command(name="show", description="Show a fact with its phrasings and sources")

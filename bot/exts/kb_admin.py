@@ -23,6 +23,10 @@ from bot.storage.store import SHARED_SCOPE
 if TYPE_CHECKING:
     from bot.client import AnyBot
 
+VIEW_TIMEOUT = 840
+"""Under the 15 minutes an interaction token lasts, so an expired view can still be
+edited to show its buttons disabled."""
+
 
 class ImportView(ConfirmView):
     def __init__(self, cog: KnowledgeAdmin, scope: int, plan: ImportPlan, owner_id: int) -> None:
@@ -41,7 +45,7 @@ class GapActions(SafeView):
     def __init__(
         self, cog: KnowledgeAdmin, scope: int, gap: Gap, candidates: list, owner_id: int
     ) -> None:
-        super().__init__(timeout=900)
+        super().__init__(timeout=VIEW_TIMEOUT)
         self.cog, self.scope, self.gap, self.owner_id = cog, scope, gap, owner_id
         new_fact = discord.ui.Button(label="Add as a new fact", style=discord.ButtonStyle.primary)
         new_fact.callback = self.add_fact
@@ -86,7 +90,7 @@ class GapActions(SafeView):
 
 class GapPicker(SafeView):
     def __init__(self, cog: KnowledgeAdmin, scope: int, gaps: list[Gap], owner_id: int) -> None:
-        super().__init__(timeout=900)
+        super().__init__(timeout=VIEW_TIMEOUT)
         self.cog, self.scope, self.gaps, self.owner_id = cog, scope, gaps, owner_id
         self.pick.options = [
             discord.SelectOption(
@@ -105,11 +109,8 @@ class GapPicker(SafeView):
             None if self.scope == SHARED_SCOPE else self.scope
         )
         candidates = engine.closest_facts(gap.question)
-        await interaction.response.send_message(
-            f"“{truncate(gap.question, 300)}” (asked {gap.count}×)",
-            view=GapActions(self.cog, self.scope, gap, candidates, self.owner_id),
-            ephemeral=True,
-            allowed_mentions=NO_MENTIONS,
+        await GapActions(self.cog, self.scope, gap, candidates, self.owner_id).send(
+            interaction, content=f"“{truncate(gap.question, 300)}” (asked {gap.count}×)"
         )
 
 
@@ -135,12 +136,7 @@ class KnowledgeAdmin(
         ]
         embed = discord.Embed(title="Unanswered questions", description="\n".join(lines))
         embed.set_footer(text="Most asked first. Pick one below to answer it.")
-        await interaction.response.send_message(
-            embed=embed,
-            view=GapPicker(self, scope, gaps, interaction.user.id),
-            ephemeral=True,
-            allowed_mentions=NO_MENTIONS,
-        )
+        await GapPicker(self, scope, gaps, interaction.user.id).send(interaction, embed=embed)
 
     @app_commands.command(name="stats", description="Answers, abstentions and feedback")
     async def stats(self, interaction: discord.Interaction) -> None:
@@ -209,9 +205,11 @@ class KnowledgeAdmin(
                 allowed_mentions=NO_MENTIONS,
             )
             return
+        view = ImportView(self, scope, plan, interaction.user.id)
+        view.opener = interaction  # deferred: the message is the original response
         await interaction.followup.send(
             f"`{truncate(file.filename, 80)}` would make: {plan.summary()}. Apply?",
-            view=ImportView(self, scope, plan, interaction.user.id),
+            view=view,
             ephemeral=True,
             allowed_mentions=NO_MENTIONS,
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -230,6 +231,7 @@ async def test_a_stale_edit_is_refused(world: World) -> None:
         await world.submit(second, world.owner, answer="Second moderator's answer."), world.owner
     )
     assert "Someone changed `cast-jack` since you opened it" in stale.content
+    assert "What you typed" in stale.content and "Second moderator's answer." in stale.content
     assert (
         "First moderator's answer." in (await world.ask("who plays jack")).embeds[0]["description"]
     )
@@ -427,3 +429,22 @@ async def test_the_preview_cites_a_source_given_as_a_link(world: World) -> None:
     )
     fields = {f["name"]: f["value"] for f in preview.embeds[0]["fields"]}
     assert "Variety on the stage crew" in " ".join(fields.values()), fields
+
+
+async def test_an_expired_preview_disables_its_buttons_and_keeps_the_typed_text(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The extension as the bot loaded it (load_extension makes its own module object).
+    facts_module = sys.modules["bot.exts.facts"]
+    monkeypatch.setattr(facts_module.ConfirmView, "TIMEOUT", 0.3)
+    preview = await world.add_fact(
+        world.manager, "Who is the stage manager?", "The stage manager is Pat Example."
+    )
+    message = preview.message
+
+    def expired() -> bool:
+        buttons = [c for row in message.components for c in row["components"]]
+        return bool(buttons) and all(c.get("disabled") for c in buttons)
+
+    await world.fake.wait_for(expired, timeout=5)
+    assert "expired" in message.content and "The stage manager is Pat Example." in message.content
