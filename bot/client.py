@@ -79,6 +79,11 @@ class SafeView(discord.ui.View):
     async def send(self, interaction: discord.Interaction, **kwargs: Any) -> None:
         """Send this view as the interaction's private response, remembering where it is."""
         self.opener = interaction
+        if interaction.response.is_done():  # deferred before slow work
+            await interaction.followup.send(
+                view=self, ephemeral=True, allowed_mentions=NO_MENTIONS, **kwargs
+            )
+            return
         await interaction.response.send_message(
             view=self, ephemeral=True, allowed_mentions=NO_MENTIONS, **kwargs
         )

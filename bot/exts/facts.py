@@ -71,16 +71,14 @@ class FactModal(discord.ui.Modal):
     def too_long(cls, fact: Fact) -> str | None:
         """Which of the fact's texts cannot be prefilled (Discord refuses the whole form)."""
         prefill = {
-            cls.question: fact.question,
-            cls.answer: fact.answer,
-            cls.alternates: "\n".join(fact.alternates),
-            cls.source: ", ".join(fact.sources),
+            "the question": (cls.question, fact.question),
+            "the answer": (cls.answer, fact.answer),
+            "the other phrasings": (cls.alternates, "\n".join(fact.alternates)),
+            "the sources": (cls.source, ", ".join(fact.sources)),
         }
-        for field, text in prefill.items():
+        for name, (field, text) in prefill.items():
             if field.max_length is not None and len(text) > field.max_length:
-                return (
-                    f"{field.label} ({len(text):,} characters; a form holds {field.max_length:,})"
-                )
+                return f"{name} ({len(text):,} characters; a form holds {field.max_length:,})"
         return None
 
     question: discord.ui.TextInput = discord.ui.TextInput(label="Question", max_length=300)
@@ -151,9 +149,11 @@ class FactModal(discord.ui.Modal):
         editor = self.cog.bot.editor
         kb = editor.knowledge(self.scope)
         record, sources = self.record(set(kb.facts))
+        # Validation checks the whole knowledge base: acknowledge first (Discord's 3 s).
+        await interaction.response.defer(ephemeral=True, thinking=True)
         preview = await asyncio.to_thread(editor.preview, self.scope, record, sources)
         if not preview.ok or preview.fact is None or preview.knowledge is None:
-            await interaction.response.send_message(
+            await interaction.followup.send(
                 problems_text(preview), ephemeral=True, allowed_mentions=NO_MENTIONS
             )
             return
@@ -191,9 +191,11 @@ class ConfirmView(SafeView):
 
     @discord.ui.button(label="Confirm", style=discord.ButtonStyle.success)
     async def confirm(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+        # A shared edit reloads every server's knowledge: acknowledge before the work.
+        await interaction.response.defer()
         result = await self.run()
         self.stop()
-        await interaction.response.edit_message(
+        await interaction.edit_original_response(
             content=self.failure_text(result) if not result.ok else result.message,
             embed=None,
             view=None,
@@ -395,8 +397,9 @@ class Facts(
     )
     async def undo(self, interaction: discord.Interaction, id: str, shared: bool = False) -> None:
         scope = await edit_scope(self.bot, interaction, shared)
+        await interaction.response.defer(ephemeral=True, thinking=True)
         result = await asyncio.to_thread(self.bot.editor.undo, scope, interaction.user.id, id)
-        await interaction.response.send_message(
+        await interaction.followup.send(
             problems_text(result) if not result.ok else result.message,
             ephemeral=True,
             allowed_mentions=NO_MENTIONS,

@@ -76,12 +76,13 @@ class GapActions(SafeView):
     def _alternate_of(self, fact_id: str):
         async def callback(interaction: discord.Interaction) -> None:
             editor = self.cog.bot.editor
+            await interaction.response.defer()  # the write may reload: acknowledge first
             result = await asyncio.to_thread(
                 editor.add_alternate, self.scope, interaction.user.id, fact_id, self.gap.question
             )
             if result.ok:
                 await self._resolve()
-            await interaction.response.edit_message(
+            await interaction.edit_original_response(
                 content=problems_text(result) if not result.ok else result.message, view=None
             )
 

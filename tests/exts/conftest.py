@@ -12,6 +12,8 @@ import pytest
 from bot.client import EtoileBot
 from bot.settings import Settings, default_knowledge_dir
 from tests.fakediscord import BasicWorld, FakeDiscord, running_bot, running_fake_discord
+from tests.fakediscord.interactions import InteractionHandle
+from tests.fakediscord.models import FakeMessage
 
 
 @dataclass
@@ -54,3 +56,41 @@ async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
         async with running_bot(fake, bot):
             await bot.tree.sync()
             yield Harness(fake, world, bot, settings)
+
+
+@dataclass
+class Shown:
+    """What the user sees once an interaction settles: the same fields as a response."""
+
+    message: FakeMessage
+
+    @property
+    def content(self) -> str:
+        return self.message.content
+
+    @property
+    def embeds(self) -> list:
+        return self.message.embeds
+
+    @property
+    def components(self) -> list:
+        return self.message.components
+
+    @property
+    def ephemeral(self) -> bool:
+        return bool(self.message.flags & 64)
+
+    @property
+    def type(self) -> int:
+        return 4
+
+
+async def settle(handle: InteractionHandle):
+    """The response a user ends up seeing: for a deferred one, the message that followed
+    ("thinking…" replaced, or the clicked message edited); otherwise the response."""
+    response = await handle.wait_response()
+    if response.type == 5:
+        return Shown(await handle.wait_message())
+    if response.type == 6:
+        return Shown(await handle.wait_edit())
+    return response

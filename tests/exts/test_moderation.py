@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 import sys
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +16,7 @@ from bot.client import EtoileBot
 from bot.kb.export import fact_record
 from bot.moderation.editor import fact_version
 from bot.storage.store import SHARED_SCOPE
-from tests.exts.conftest import make_settings
+from tests.exts.conftest import make_settings, settle
 from tests.fakediscord import (
     FakeChannel,
     FakeDiscord,
@@ -60,7 +61,7 @@ class World:
         handle = await self.fake.send_slash_command(
             name, options or {}, user=user, channel=channel or self.channel
         )
-        return handle, await handle.wait_response()
+        return handle, await settle(handle)
 
     async def add_fact(
         self,
@@ -80,15 +81,14 @@ class World:
         ids = {c["label"]: c["custom_id"] for row in modal["components"] for c in row["components"]}
         values = {ids[LABELS[key]]: value for key, value in fields.items()}
         handle = await self.fake.submit_modal(modal["custom_id"], values, user=user)
-        preview = await handle.wait_response()
-        return preview
+        return await settle(handle)
 
     async def save(self, preview, user: FakeUser):
         save = next(
             c for row in preview.components for c in row["components"] if c["label"] == "Save"
         )
         handle = await self.fake.click_button(preview.message, save["custom_id"], user=user)
-        return await handle.wait_response()
+        return await settle(handle)
 
     async def ask(self, question: str, channel: FakeChannel | None = None):
         _, response = await self.command(
@@ -243,7 +243,7 @@ async def test_retire_with_confirmation(world: World) -> None:
         c for row in asked.components for c in row["components"] if c["label"] == "Retire"
     )
     click = await world.fake.click_button(asked.message, retire["custom_id"], user=world.manager)
-    assert "Retired" in (await click.wait_response()).content
+    assert "Retired" in (await settle(click)).content
     assert "Luke Kirby plays Jack" not in str((await world.ask("who plays jack")).embeds)
     assert "Luke Kirby" in str(
         (await world.ask("who plays jack", channel=world.other_channel)).embeds
@@ -288,7 +288,7 @@ async def test_import_shows_a_summary_and_applies_on_confirm(world: World) -> No
         c for row in summary.components for c in row["components"] if c["label"] == "Apply"
     )
     click = await world.fake.click_button(summary, apply["custom_id"], user=world.manager)
-    assert "Imported" in (await click.wait_response()).content
+    assert "Imported" in (await settle(click)).content
     assert "test fact" in (await world.ask("what is the fan trivia")).embeds[0]["description"]
 
 
@@ -340,7 +340,7 @@ async def test_a_gap_becomes_an_alternate_phrasing_of_an_existing_fact(world: Wo
     picked = await world.fake.select_option(
         gaps.message, select["custom_id"], ["0"], user=world.manager
     )
-    actions = await picked.wait_response()
+    actions = await settle(picked)
     alternate = next(
         c
         for row in actions.components
@@ -350,7 +350,7 @@ async def test_a_gap_becomes_an_alternate_phrasing_of_an_existing_fact(world: Wo
     click = await world.fake.click_button(
         actions.message, alternate["custom_id"], user=world.manager
     )
-    assert "Saved" in (await click.wait_response()).content
+    assert "Saved" in (await settle(click)).content
     assert "Luke Kirby" in (await world.ask(question)).embeds[0]["description"]
     _, after = await world.command("kb gaps", user=world.manager)
     assert "No unanswered questions" in after.content
@@ -394,7 +394,7 @@ async def test_a_gap_becomes_a_new_fact_and_is_handled_only_once_saved(world: Wo
     picked = await world.fake.select_option(
         gaps.message, select["custom_id"], ["0"], user=world.manager
     )
-    actions = await picked.wait_response()
+    actions = await settle(picked)
     add = next(
         c
         for row in actions.components
@@ -402,7 +402,7 @@ async def test_a_gap_becomes_a_new_fact_and_is_handled_only_once_saved(world: Wo
         if c.get("label") == "Add as a new fact"
     )
     click = await world.fake.click_button(actions.message, add["custom_id"], user=world.manager)
-    form = await click.wait_response()
+    form = await settle(click)
     assert form.type == 9  # the form opens, prefilled with the fan's question
     _, still = await world.command("kb gaps", user=world.manager)
     assert "ballet school" in still.embeds[0]["description"]  # not handled by opening a form
@@ -448,3 +448,23 @@ async def test_an_expired_preview_disables_its_buttons_and_keeps_the_typed_text(
 
     await world.fake.wait_for(expired, timeout=5)
     assert "expired" in message.content and "The stage manager is Pat Example." in message.content
+
+
+async def test_slow_validation_and_saving_are_acknowledged_within_discords_window(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    world.fake.interaction_timeout = 0.3  # Discord's 3 s, scaled down
+    editor = world.bot.editor
+    for name in ("preview", "save"):
+        real = getattr(editor, name)
+
+        def slow(*args, _real=real, **kwargs):
+            time.sleep(0.6)  # a shared edit reloading every server, say
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(editor, name, slow)
+    preview = await world.add_fact(
+        world.manager, "Who is the stage manager?", "The stage manager is Pat Example."
+    )
+    assert "Added" in (await world.save(preview, world.manager)).content
+    assert not world.fake.violations_of("late_response")
