@@ -12,13 +12,14 @@ import asyncio
 import contextlib
 import functools
 import logging
+import time
 import traceback
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import discord
 from discord import app_commands
-from discord.ext import commands
+from discord.ext import commands, tasks
 
 from bot.cooldown import Cooldown
 from bot.kb.service import KnowledgeService
@@ -165,6 +166,11 @@ class _EtoileBotMixin:
 
     async def setup_hook(self) -> None:
         bot: commands.Bot = self  # type: ignore[assignment]
+        log.info(
+            "Knowledge from %s; data (overlays, database, logs) in %s",
+            self.knowledge.knowledge_dir,
+            self.settings.data_dir,
+        )
         if self.knowledge._snapshot is None:
             await asyncio.to_thread(self.knowledge.load)
         store = await asyncio.to_thread(Store.open, self.settings.data_dir / "bot.sqlite3")
@@ -178,6 +184,7 @@ class _EtoileBotMixin:
             synced = await bot.tree.sync(guild=guild)
             log.info("Synced %d commands to the development guild %s", len(synced), guild.id)
         self._watch_task = asyncio.create_task(self._watch_knowledge(), name="knowledge-watch")
+        self.forget_old_questions.start()
         if self.knowledge.last_report.problems:
             # Start-up found broken files (a guild's overlay, a hand edit): the owners
             # hear it once now, as they would from a reload.
@@ -188,6 +195,14 @@ class _EtoileBotMixin:
                     + "\n".join(f"• {p}" for p in self.knowledge.last_report.problems[:10])
                 )
             )
+
+    @tasks.loop(hours=24)
+    async def forget_old_questions(self) -> None:
+        """Questions and feedback name fans: kept QUESTION_RETENTION_DAYS, then deleted."""
+        cutoff = time.time() - self.settings.question_retention_days * 86400
+        deleted = await self.db.run(lambda store: store.forget_before(cutoff))
+        if deleted:
+            log.info("Deleted %d questions and ratings past the retention period", deleted)
 
     async def _watch_knowledge(self) -> None:
         """Pick up hand edits of the knowledge files while the bot runs."""
@@ -233,6 +248,7 @@ class _EtoileBotMixin:
     async def close(self) -> None:
         if self._watch_task:
             self._watch_task.cancel()
+        self.forget_old_questions.cancel()
         await super().close()  # type: ignore[misc]
         if hasattr(self, "db"):
             await asyncio.to_thread(self.db.close)

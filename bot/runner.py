@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import logging.handlers
+import re
 import sys
 
 import aiohttp
@@ -12,7 +14,7 @@ import discord
 
 from bot.client import create_bot
 from bot.kb.service import KnowledgeService, KnowledgeUnavailable
-from bot.settings import Settings
+from bot.settings import Settings, writable_knowledge_dir
 from bot.storage.lock import DataDirInUse, hold_data_dir
 
 log = logging.getLogger(__name__)
@@ -37,6 +39,20 @@ def setup_logging(settings: Settings) -> None:
         )
     )
     logging.getLogger().addHandler(handler)
+    for each in logging.getLogger().handlers:
+        each.addFilter(redact_tokens)
+
+
+_TOKEN_IN_URL = re.compile(r"(/(?:interactions|webhooks)/\d+/)[\w.-]+")
+
+
+def redact_tokens(record: logging.LogRecord) -> bool:
+    """Interaction and webhook tokens in discord.py's DEBUG request lines are secrets:
+    anyone holding one can answer as the bot for 15 minutes."""
+    message = record.getMessage()
+    if "/interactions/" in message or "/webhooks/" in message:
+        record.msg, record.args = _TOKEN_IN_URL.sub(r"\1[token]", message), None
+    return True
 
 
 def run_bot(settings: Settings, *, sync_only: bool = False) -> int:
@@ -54,6 +70,8 @@ def run_bot(settings: Settings, *, sync_only: bool = False) -> int:
 
 
 def _run_locked(settings: Settings, token: str, *, sync_only: bool) -> int:
+    knowledge_dir = writable_knowledge_dir(settings.knowledge_dir, settings.data_dir)
+    settings = dataclasses.replace(settings, knowledge_dir=knowledge_dir)
     knowledge = KnowledgeService(settings.knowledge_dir, settings.data_dir / "overlays")
     try:
         knowledge.load()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +38,25 @@ def default_knowledge_dir() -> Path:
     if checkout.is_dir():
         return checkout
     return PACKAGE_DIR / "_knowledge"
+
+
+def writable_knowledge_dir(
+    knowledge_dir: Path, data_dir: Path, package_dir: Path = PACKAGE_DIR
+) -> Path:
+    """Where shared edits are written: never into the installed package.
+
+    The copy shipped in the wheel seeds `DATA_DIR/knowledge` the first time; after that
+    the data folder's copy is the shared knowledge the owners edit.
+    """
+    if not knowledge_dir.resolve().is_relative_to(package_dir.resolve()):
+        return knowledge_dir
+    copy = data_dir / "knowledge"
+    if not copy.is_dir():
+        staging = data_dir / ".knowledge-seeding"
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.copytree(knowledge_dir, staging)
+        staging.rename(copy)  # whole or not at all, even if the first start is killed
+    return copy
 
 
 def read_dotenv(path: Path) -> dict[str, str]:
@@ -95,6 +115,7 @@ class Settings:
     cooldown_seconds: float = 3.0
     max_question_chars: int = 300
     watch_interval_seconds: float = 2.0
+    question_retention_days: int = 90  # questions and feedback are deleted after this
     message_content_intent: bool = False
 
     @classmethod
@@ -116,11 +137,18 @@ class Settings:
             discord_token=Secret(env.get("DISCORD_TOKEN", "").strip()),
             owner_ids=_ids("OWNER_IDS", env.get("OWNER_IDS", "")),
             dev_guild_id=_optional_int("DEV_GUILD_ID", env.get("DEV_GUILD_ID", "")),
-            data_dir=Path(env.get("DATA_DIR", "").strip() or "data"),
-            knowledge_dir=Path(knowledge) if knowledge else default_knowledge_dir(),
+            # Resolved once, here: nothing later depends on the working directory.
+            data_dir=Path(env.get("DATA_DIR", "").strip() or "data").expanduser().resolve(),
+            knowledge_dir=(
+                Path(knowledge).expanduser() if knowledge else default_knowledge_dir()
+            ).resolve(),
             log_level=level,
             shard_count=_optional_int("SHARD_COUNT", env.get("SHARD_COUNT", "")),
             cooldown_seconds=cooldown,
+            question_retention_days=_optional_int(
+                "QUESTION_RETENTION_DAYS", env.get("QUESTION_RETENTION_DAYS", "")
+            )
+            or 90,
             message_content_intent=env.get("MESSAGE_CONTENT_INTENT", "").strip().lower()
             in ("1", "true", "yes", "on"),
         )

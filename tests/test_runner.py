@@ -15,7 +15,7 @@ from pathlib import Path
 import discord
 import pytest
 
-from bot.runner import run_bot
+from bot.runner import redact_tokens, run_bot
 from bot.settings import Secret
 from bot.storage.lock import hold_data_dir
 from tests.exts.conftest import make_settings
@@ -115,3 +115,18 @@ def test_a_second_bot_on_the_same_data_folder_exits_with_one_line(tmp_path: Path
     assert (
         "is in use by etoile-bot pid" in second.stderr and "one bot per DATA_DIR" in second.stderr
     )
+
+
+def test_interaction_tokens_never_reach_the_logs() -> None:
+    record = logging.LogRecord(
+        "discord.http",
+        logging.DEBUG,
+        __file__,
+        1,
+        "POST https://discord.com/api/v10/interactions/%s/%s/callback has returned 204",
+        ("1234", "aW50ZXJhY3Rpb246MTIz.secret-token_x"),
+        None,
+    )
+    assert redact_tokens(record)
+    assert "secret-token" not in record.getMessage()
+    assert "/interactions/1234/[token]/callback" in record.getMessage()

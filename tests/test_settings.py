@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import Settings, SettingsError
+from bot.settings import Settings, SettingsError, writable_knowledge_dir
 
 
 def test_dotenv_fills_in_and_the_environment_wins(tmp_path: Path) -> None:
@@ -57,7 +57,7 @@ def test_dotenv_drops_a_comment_after_an_unquoted_value_only(tmp_path: Path) -> 
     dotenv = tmp_path / ".env"
     dotenv.write_text('LOG_LEVEL=debug # chatty\nDATA_DIR="a #b" # where\n', encoding="utf-8")
     settings = Settings.from_env({}, dotenv)
-    assert settings.log_level == "DEBUG" and settings.data_dir == Path("a #b")
+    assert settings.log_level == "DEBUG" and settings.data_dir.name == "a #b"
 
 
 def test_dotenv_that_is_not_utf8_is_one_clear_error(tmp_path: Path) -> None:
@@ -65,3 +65,26 @@ def test_dotenv_that_is_not_utf8_is_one_clear_error(tmp_path: Path) -> None:
     dotenv.write_bytes(b"DISCORD_TOKEN=\xff\xfe\n")
     with pytest.raises(SettingsError, match="not UTF-8"):
         Settings.from_env({}, dotenv)
+
+
+def test_paths_are_resolved_once_whatever_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    settings = Settings.from_env({"DATA_DIR": "data", "KNOWLEDGE_DIR": "kb"}, tmp_path / ".env")
+    assert settings.data_dir == tmp_path / "data" and settings.knowledge_dir == tmp_path / "kb"
+
+
+def test_shared_edits_never_go_into_the_installed_package(tmp_path: Path) -> None:
+    package = tmp_path / "site-packages" / "bot"
+    shipped = package / "_knowledge"
+    shipped.mkdir(parents=True)
+    (shipped / "facts.yaml").write_text("facts: []\n", encoding="utf-8")
+    data = tmp_path / "data"
+    chosen = writable_knowledge_dir(shipped, data, package_dir=package)
+    assert chosen == data / "knowledge" and (chosen / "facts.yaml").is_file()
+    (chosen / "facts.yaml").write_text("facts: [] # edited\n", encoding="utf-8")
+    assert writable_knowledge_dir(shipped, data, package_dir=package) == chosen  # kept
+    assert "edited" in (chosen / "facts.yaml").read_text(encoding="utf-8")
+    checkout = tmp_path / "repo" / "knowledge"
+    assert writable_knowledge_dir(checkout, data, package_dir=package) == checkout

@@ -31,6 +31,14 @@ def describe(settings: GuildSettings) -> str:
     return f"Moderators: {role}\nQ&A channel: {channel}\nSpoilers: {spoilers}\nAnswers: {answers}"
 
 
+MODERATOR_ROLE_VISIBILITY = (
+    "\n\n{role} may now use `/fact` and `/kb`. Discord still hides moderator commands "
+    "from members without Manage Server: to show them to the role, open *Server Settings "
+    "→ Integrations → Étoile*, pick `/fact` and `/kb`, and add the role. (That menu only "
+    "changes who sees the commands; the bot checks who may use them.)"
+)
+
+
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_guild=True)
 class Settings(
@@ -42,13 +50,15 @@ class Settings(
         self.bot = bot
         super().__init__()
 
-    async def _update(self, interaction: discord.Interaction, **changes: object) -> None:
+    async def _update(
+        self, interaction: discord.Interaction, note: str = "", **changes: object
+    ) -> None:
         guild_id = await edit_scope(self.bot, interaction)
         current = await self.bot.db.run(lambda s: s.guild_settings(guild_id))
         updated = dataclasses.replace(current, **changes)
         await self.bot.db.run(lambda s: s.save_guild_settings(updated))
         await interaction.response.send_message(
-            f"Saved.\n{describe(updated)}", ephemeral=True, allowed_mentions=NO_MENTIONS
+            f"Saved.\n{describe(updated)}{note}", ephemeral=True, allowed_mentions=NO_MENTIONS
         )
 
     @app_commands.command(name="show", description="The bot's settings in this server")
@@ -67,7 +77,11 @@ class Settings(
         self, interaction: discord.Interaction, role: discord.Role | None = None
     ) -> None:
         require_manage_guild(interaction)  # a moderator role must not be able to hand itself out
-        await self._update(interaction, moderator_role_id=role.id if role else None)
+        await self._update(
+            interaction,
+            moderator_role_id=role.id if role else None,
+            note=MODERATOR_ROLE_VISIBILITY.format(role=role.mention) if role else "",
+        )
 
     @app_commands.command(
         name="qa_channel",

@@ -218,6 +218,7 @@ class KnowledgeAdmin(
     @app_commands.command(name="reload", description="Owners: reload the knowledge files from disk")
     async def reload(self, interaction: discord.Interaction) -> None:
         require_owner(self.bot, interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)  # reloads everything
         report = await asyncio.to_thread(self.bot.knowledge.load)
         if report.problems:
             text = "Some files have problems; the last good version keeps answering:\n" + "\n".join(
@@ -225,7 +226,7 @@ class KnowledgeAdmin(
             )
         else:
             text = f"Reloaded: {len(self.bot.knowledge.base.facts)} shared facts."
-        await interaction.response.send_message(
+        await interaction.followup.send(
             truncate(text, 1900), ephemeral=True, allowed_mentions=NO_MENTIONS
         )
 
@@ -234,14 +235,30 @@ class KnowledgeAdmin(
     )
     async def check(self, interaction: discord.Interaction) -> None:
         scope = await edit_scope(self.bot, interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)  # reads every file
         problems = await asyncio.to_thread(self._problems, scope)
         text = (
             "All good: every file is valid."
             if not problems
             else "Problems found:\n" + "\n".join(f"• {p}" for p in problems[:15])
         )
-        await interaction.response.send_message(
+        await interaction.followup.send(
             truncate(text, 1900), ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
+
+    @app_commands.command(
+        name="forget-user",
+        description="Owners: delete every question and rating a user left (privacy request)",
+    )
+    @app_commands.describe(user="The fan whose questions and ratings are deleted everywhere")
+    async def forget_user(self, interaction: discord.Interaction, user: discord.User) -> None:
+        require_owner(self.bot, interaction)
+        deleted = await self.bot.db.run(lambda store: store.forget_user(user.id))
+        await interaction.response.send_message(
+            f"Deleted {deleted} question(s) and rating(s) by {user.mention} in every server. "
+            "Moderators' edit history is kept as the knowledge's audit trail.",
+            ephemeral=True,
+            allowed_mentions=NO_MENTIONS,
         )
 
     def _problems(self, scope: int) -> list:

@@ -58,8 +58,10 @@ class _Snapshot:
 
 class KnowledgeService:
     def __init__(self, knowledge_dir: Path, overlay_dir: Path) -> None:
-        self.knowledge_dir = knowledge_dir
-        self.overlay_dir = overlay_dir
+        # Absolute, so the files' origins (and the editor's writes) never depend on
+        # the working directory.
+        self.knowledge_dir = knowledge_dir.resolve()
+        self.overlay_dir = overlay_dir.resolve()
         self._write_lock = threading.Lock()
         self._snapshot: _Snapshot | None = None
         self._fingerprint: Fingerprint = ()

@@ -419,11 +419,7 @@ class KnowledgeEditor:
             existing = base.facts.get(fact_id)
             origin = existing.origin if existing else None
             if origin is not None:
-                path = (
-                    Path(origin.file)
-                    if Path(origin.file).is_absolute()
-                    else Path.cwd() / origin.file
-                )
+                path = Path(origin.file)  # absolute: the service resolved its folder
                 path = next((p for p in texts if p.resolve() == path.resolve()), path)
                 texts[path] = _replace_item(texts[path], origin.line, record)
             elif record is not None:

@@ -229,6 +229,40 @@ class Store:
             feedback,
         )
 
+    # -- privacy ----------------------------------------------------------------------
+
+    def forget_before(self, cutoff: float) -> int:
+        """Delete questions and feedback older than `cutoff` (the retention period)."""
+        return self._delete(
+            (
+                "DELETE FROM questions WHERE created_at < ?",
+                "DELETE FROM feedback WHERE created_at < ?",
+            ),
+            cutoff,
+        )
+
+    def forget_user(self, user_id: int) -> int:
+        """Delete everything a fan asked or rated, in every server (a privacy request).
+
+        The edit history keeps moderators' ids: it is the audit trail of the knowledge.
+        """
+        return self._delete(
+            ("DELETE FROM questions WHERE user_id = ?", "DELETE FROM feedback WHERE user_id = ?"),
+            user_id,
+        )
+
+    def _delete(self, statements: tuple[str, ...], value: float) -> int:
+        """Run the deletions in one transaction; how many rows went."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                count = sum(self._db.execute(sql, (value,)).rowcount for sql in statements)
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+            return count
+
     # -- feedback ---------------------------------------------------------------------
 
     def record_feedback(

@@ -143,6 +143,8 @@ async def test_permission_matrix_is_enforced_in_the_handler(world: World) -> Non
         "settings moderator_role", {"role": world.moderator_role}, user=world.manager
     )
     assert "Saved" in set_role.content
+    # Discord hides /fact and /kb from the role by default: the admin is told how to show them.
+    assert "Server Settings → Integrations" in set_role.content
     cases = [
         (world.member, False),
         (world.role_moderator, True),
@@ -468,3 +470,13 @@ async def test_slow_validation_and_saving_are_acknowledged_within_discords_windo
     )
     assert "Added" in (await world.save(preview, world.manager)).content
     assert not world.fake.violations_of("late_response")
+
+
+async def test_owners_can_forget_a_fan_everywhere_and_nobody_else_can(world: World) -> None:
+    await world.ask("what's the best pizza topping")
+    _, refused = await world.command("kb forget-user", {"user": world.member}, user=world.manager)
+    assert "Only the bot's owners" in refused.content
+    _, done = await world.command("kb forget-user", {"user": world.member}, user=world.owner)
+    assert "Deleted 1 question(s)" in done.content
+    _, gaps = await world.command("kb gaps", user=world.manager)
+    assert "No unanswered questions" in gaps.content

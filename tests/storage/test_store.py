@@ -106,3 +106,33 @@ async def test_async_store_runs_off_the_event_loop(tmp_path: Path) -> None:
     )
     assert (await db.run(lambda s: s.usage(None))).feedback == {"x": (1, 0)}
     db.close()
+
+
+def _ask(store: Store, user_id: int, guild_id: int) -> int:
+    return store.record_question(
+        guild_id=guild_id,
+        channel_id=1,
+        user_id=user_id,
+        question=f"question from {user_id}",
+        outcome="abstain",
+        fact_id=None,
+        score=0.0,
+    )
+
+
+def test_questions_past_the_retention_period_are_deleted(store: Store) -> None:
+    old = _ask(store, 7, 1)
+    store._db.execute("UPDATE questions SET created_at = 1000 WHERE id = ?", (old,))
+    _ask(store, 8, 1)
+    assert store.forget_before(cutoff=2000) == 1
+    assert [q.question for q in store.unanswered(1)] == ["question from 8"]
+
+
+def test_a_user_can_be_forgotten_in_every_server(store: Store) -> None:
+    for guild in (1, 2):
+        _ask(store, 7, guild)
+        _ask(store, 8, guild)
+    store.record_feedback(message_id=5, user_id=7, guild_id=1, fact_id="f", verdict="wrong")
+    assert store.forget_user(7) == 3
+    assert [q.question for g in (1, 2) for q in store.unanswered(g)] == ["question from 8"] * 2
+    assert store.usage(1).feedback == {}
