@@ -14,6 +14,7 @@ from bot.kb.service import KnowledgeService
 from bot.moderation.editor import KnowledgeEditor, fact_version, source_from_url
 from bot.storage.store import SHARED_SCOPE, Store
 from tests.conftest import FIXTURES
+from tests.test_hostile_input import BOMB
 
 GUILD_A, GUILD_B = 111, 222
 
@@ -169,6 +170,8 @@ def test_import_plan_then_apply(dirs) -> None:
         ("facts: [unclosed\n", "not valid YAML"),
         ("# " + "x" * 3_000_000, "larger than"),
         ("people:\n  - id: x\n    name: X\n", "not people"),
+        (BOMB, "aliases expand to more than"),  # one moderator must not stall every server
+        ("facts: " + "[" * 900 + "]" * 900, "nested too deeply"),
     ],
 )
 def test_malicious_or_broken_imports_are_refused(dirs, upload: str, expected: str) -> None:
