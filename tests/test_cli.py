@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bot import cli, runner
 from tests.conftest import FIXTURES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -137,3 +138,16 @@ def test_ask_explain_shows_terms_features_and_decision() -> None:
     assert "wer -> who" in out and "spielt -> play" in out
     assert "cast-cheyenne" in out and "confidence:" in out
     assert "decision: answer" in out and "Laâge" in out
+
+
+def test_run_uses_the_knowledge_folder_given_on_the_command_line(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    seen: list[Path] = []
+    monkeypatch.setenv("DISCORD_TOKEN", "x" * 60)
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    monkeypatch.setattr(
+        runner, "run_bot", lambda settings, **_: seen.append(settings.knowledge_dir) or 0
+    )
+    assert cli.main(["--knowledge", MINI, "run"]) == 0
+    assert seen == [Path(MINI).resolve()]
