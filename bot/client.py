@@ -15,7 +15,7 @@ import logging
 import time
 import traceback
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import discord
 from discord import app_commands
@@ -101,12 +101,13 @@ class SafeView(discord.ui.View):
             return
         content = self.expired_content()
         with contextlib.suppress(discord.HTTPException):  # the message may be gone
-            await self.opener.edit_original_response(
-                view=self, **({"content": content} if content else {})
-            )
+            if content is None:
+                await self.opener.edit_original_response(view=self)
+            else:
+                await self.opener.edit_original_response(content=content, view=self)
 
     async def on_error(
-        self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item
+        self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]
     ) -> None:
         log.error(
             "Component %s failed for user %s",
@@ -117,7 +118,10 @@ class SafeView(discord.ui.View):
         await send_private(interaction, APOLOGY)
 
 
-def apologise_on_error(callback: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
+Callback = TypeVar("Callback", bound=Callable[..., Awaitable[None]])
+
+
+def apologise_on_error(callback: Callback) -> Callback:
     """The same for a persistent button (`DynamicItem`), whose view discord.py creates itself."""
 
     @functools.wraps(callback)
@@ -132,7 +136,7 @@ def apologise_on_error(callback: Callable[..., Awaitable[None]]) -> Callable[...
             )
             await send_private(interaction, APOLOGY)
 
-    return wrapper
+    return cast(Callback, wrapper)
 
 
 async def send_private(interaction: discord.Interaction, text: str) -> None:
@@ -283,7 +287,7 @@ class ShardedEtoileBot(_EtoileBotMixin, commands.AutoShardedBot):
 AnyBot = EtoileBot | ShardedEtoileBot
 
 
-def create_bot(settings: Settings, **options: object) -> AnyBot:
+def create_bot(settings: Settings, **options: Any) -> AnyBot:
     if settings.shard_count:
         return ShardedEtoileBot(settings, **options)
     return EtoileBot(settings, **options)

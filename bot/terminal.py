@@ -48,9 +48,8 @@ def render_answer(answer: Answer) -> str:
             "creators, production, episodes and what the people behind it said."
         )
     if answer.outcome is Outcome.CHOICES:
-        lines = ["I'm not sure which you mean. Did you mean:"]
-        lines += [f"  {n}. {c.question}" for n, c in enumerate(answer.choices, 1)]
-        return "\n".join(lines)
+        offered = [f"  {n}. {c.question}" for n, c in enumerate(answer.choices, 1)]
+        return "\n".join(["I'm not sure which you mean. Did you mean:", *offered])
     lines: list[str] = []
     if answer.spoiler:
         lines.append(f"[Spoiler for episode {answer.spoiler_episode}]")

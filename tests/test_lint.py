@@ -1,4 +1,4 @@
-"""Ruff lint and format are part of the suite, so CI enforces them."""
+"""Ruff lint and format, and the strict type check, are part of the suite, so CI enforces them."""
 
 from __future__ import annotations
 
@@ -31,4 +31,16 @@ def test_ruff_lint_is_clean() -> None:
 
 def test_ruff_format_is_clean() -> None:
     result = ruff("format", "--check", "--no-cache")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_types_check_strictly() -> None:
+    executable = shutil.which("mypy", path=str(Path(sys.executable).parent)) or shutil.which("mypy")
+    if executable is None:
+        pytest.fail(
+            "mypy is not installed; it comes with the test extras: pip install -e '.[test]'"
+        )
+    result = subprocess.run(
+        [executable, "--no-incremental"], cwd=ROOT, capture_output=True, text=True, timeout=600
+    )
     assert result.returncode == 0, result.stdout + result.stderr

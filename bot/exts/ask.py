@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
@@ -68,7 +68,7 @@ class Reply:
 
 
 class FeedbackButton(
-    discord.ui.DynamicItem[discord.ui.Button],
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=r"qa:fb:(?P<verdict>helpful|wrong):(?P<fact>[a-z0-9-]+)",
 ):
     """👍/👎 under an answer, recorded with the fact id for moderators."""
@@ -88,7 +88,7 @@ class FeedbackButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
     ) -> FeedbackButton:
         return cls(match["verdict"], match["fact"])
 
@@ -112,7 +112,9 @@ class FeedbackButton(
         await send_private(interaction, thanks)
 
 
-class DeleteButton(discord.ui.DynamicItem[discord.ui.Button], template=r"qa:del:(?P<user>\d+)"):
+class DeleteButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"qa:del:(?P<user>\d+)"
+):
     """Lets the fan who asked remove the answer; nobody else."""
 
     def __init__(self, asker_id: int) -> None:
@@ -125,7 +127,7 @@ class DeleteButton(discord.ui.DynamicItem[discord.ui.Button], template=r"qa:del:
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
     ) -> DeleteButton:
         return cls(int(match["user"]))
 
@@ -140,7 +142,7 @@ class DeleteButton(discord.ui.DynamicItem[discord.ui.Button], template=r"qa:del:
 
 
 class PickButton(
-    discord.ui.DynamicItem[discord.ui.Button],
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=r"qa:pick:(?P<user>\d+):(?P<fact>[a-z0-9-]+)",
 ):
     """One of the choices offered on a close call."""
@@ -158,9 +160,10 @@ class PickButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
     ) -> PickButton:
-        return cls(int(match["user"]), match["fact"], item.label or "…")
+        label = item.label if isinstance(item, discord.ui.Button) else None
+        return cls(int(match["user"]), match["fact"], label or "…")
 
     @apologise_on_error
     async def callback(self, interaction: discord.Interaction) -> None:
@@ -186,7 +189,8 @@ class PickButton(
 
 
 class NoneOfTheseButton(
-    discord.ui.DynamicItem[discord.ui.Button], template=r"qa:none:(?P<user>\d+):(?P<question>\d+)"
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"qa:none:(?P<user>\d+):(?P<question>\d+)",
 ):
     """The fan's question is not among the choices: it becomes a gap for moderators."""
 
@@ -203,7 +207,7 @@ class NoneOfTheseButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
     ) -> NoneOfTheseButton:
         return cls(int(match["user"]), int(match["question"]))
 
@@ -344,7 +348,7 @@ class Ask(commands.Cog):
             private=private,
             question_id=question_id,
         )
-        kwargs = {
+        kwargs: dict[str, Any] = {
             "content": reply.content,
             "embed": reply.embed,
             "ephemeral": reply.ephemeral or answer.outcome is Outcome.ABSTAIN,
@@ -397,7 +401,7 @@ class Ask(commands.Cog):
         reply = await reply_for(
             self.bot, message, answer, message.author.id, private=False, question_id=question_id
         )
-        kwargs = {
+        kwargs: dict[str, Any] = {
             "content": reply.content,
             "embed": reply.embed,
             "mention_author": False,

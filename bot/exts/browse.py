@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
@@ -11,6 +11,8 @@ from rapidfuzz import fuzz, process
 
 from bot import __version__
 from bot.client import SafeView
+from bot.kb.model import KnowledgeBase
+from bot.qa.folding import fold
 from bot.qa.lookup import (
     cast_list,
     facts_about_episode,
@@ -20,7 +22,6 @@ from bot.qa.lookup import (
     quote_topics,
     random_quote,
 )
-from bot.qa.normalize import fold
 from bot.render import (
     CHOICE_LIMIT,
     CHOICE_NAME_LIMIT,
@@ -94,11 +95,13 @@ class SourcesPager(SafeView):
         await interaction.response.edit_message(embed=self.embed(), view=self)
 
     @discord.ui.button(label="Previous", emoji="◀️", style=discord.ButtonStyle.secondary)
-    async def previous(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+    async def previous(
+        self, interaction: discord.Interaction, button: discord.ui.Button[Any]
+    ) -> None:
         await self._turn(interaction, -1)
 
     @discord.ui.button(label="Next", emoji="▶️", style=discord.ButtonStyle.secondary)
-    async def next(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+    async def next(self, interaction: discord.Interaction, button: discord.ui.Button[Any]) -> None:
         await self._turn(interaction, 1)
 
 
@@ -106,7 +109,7 @@ class Browse(commands.Cog):
     def __init__(self, bot: AnyBot) -> None:
         self.bot = bot
 
-    def _kb(self, interaction: discord.Interaction):
+    def _kb(self, interaction: discord.Interaction) -> KnowledgeBase:
         return self.bot.knowledge.engine_for(interaction.guild_id).kb
 
     @app_commands.command(
@@ -174,7 +177,9 @@ class Browse(commands.Cog):
     ) -> list[app_commands.Choice[str]]:
         kb = self._kb(interaction)
         names = [c.name for c in kb.characters.values()] + [
-            kb.people[c.played_by].name for c in kb.characters.values() if c.played_by in kb.people
+            kb.people[actor].name
+            for c in kb.characters.values()
+            if (actor := c.played_by) is not None and actor in kb.people
         ]
         return fuzzy_choices(list(dict.fromkeys(names)), current)
 

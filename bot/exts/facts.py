@@ -25,7 +25,7 @@ from bot.kb.model import Fact
 from bot.moderation.editor import EditResult, fact_version, source_from_url
 from bot.permissions import edit_scope
 from bot.qa.engine import fact_answer
-from bot.qa.normalize import fold
+from bot.qa.folding import fold
 from bot.render import (
     CHOICE_LIMIT,
     CHOICE_NAME_LIMIT,
@@ -81,22 +81,22 @@ class FactModal(discord.ui.Modal):
                 return f"{name} ({len(text):,} characters; a form holds {field.max_length:,})"
         return None
 
-    question: discord.ui.TextInput = discord.ui.TextInput(label="Question", max_length=300)
-    answer: discord.ui.TextInput = discord.ui.TextInput(
+    question: discord.ui.TextInput[Any] = discord.ui.TextInput(label="Question", max_length=300)
+    answer: discord.ui.TextInput[Any] = discord.ui.TextInput(
         label="Answer (1–3 sentences)", style=discord.TextStyle.paragraph, max_length=1000
     )
-    alternates: discord.ui.TextInput = discord.ui.TextInput(
+    alternates: discord.ui.TextInput[Any] = discord.ui.TextInput(
         label="Other ways fans ask it (one per line)",
         style=discord.TextStyle.paragraph,
         required=False,
         max_length=TEXT_INPUT_LIMIT,
     )
-    source: discord.ui.TextInput = discord.ui.TextInput(
+    source: discord.ui.TextInput[Any] = discord.ui.TextInput(
         label="Source id(s) or a link",
         max_length=500,
         placeholder="amazon-ads-2025-05-28 or https://…",
     )
-    source_title: discord.ui.TextInput = discord.ui.TextInput(
+    source_title: discord.ui.TextInput[Any] = discord.ui.TextInput(
         label="Title of the linked article (for a link)", required=False, max_length=200
     )
 
@@ -190,7 +190,9 @@ class ConfirmView(SafeView):
         raise NotImplementedError
 
     @discord.ui.button(label="Confirm", style=discord.ButtonStyle.success)
-    async def confirm(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+    async def confirm(
+        self, interaction: discord.Interaction, button: discord.ui.Button[Any]
+    ) -> None:
         # A shared edit reloads every server's knowledge: acknowledge before the work.
         await interaction.response.defer()
         result = await self.run()
@@ -205,7 +207,9 @@ class ConfirmView(SafeView):
         return problems_text(result)
 
     @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
-    async def cancel(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+    async def cancel(
+        self, interaction: discord.Interaction, button: discord.ui.Button[Any]
+    ) -> None:
         self.stop()
         await interaction.response.edit_message(
             content="Cancelled; nothing changed.", embed=None, view=None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import discord
 from discord import app_commands
@@ -51,7 +51,7 @@ class Settings(
         super().__init__()
 
     async def _update(
-        self, interaction: discord.Interaction, note: str = "", **changes: object
+        self, interaction: discord.Interaction, note: str = "", **changes: Any
     ) -> None:
         guild_id = await edit_scope(self.bot, interaction)
         current = await self.bot.db.run(lambda s: s.guild_settings(guild_id))

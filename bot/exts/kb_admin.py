@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 import discord
@@ -13,7 +14,8 @@ from discord.ext import commands
 from bot.client import SafeView
 from bot.exts.facts import ConfirmView, FactModal, Facts, problems_text
 from bot.kb.loader import assemble
-from bot.kb.yamlread import MAX_FILE_BYTES
+from bot.kb.model import Fact
+from bot.kb.yamlread import MAX_FILE_BYTES, Problem
 from bot.moderation.editor import EditResult, ImportPlan
 from bot.moderation.gaps import Gap, group_gaps
 from bot.permissions import edit_scope, require_owner
@@ -39,24 +41,41 @@ class ImportView(ConfirmView):
         )
 
 
+class CallbackButton(discord.ui.Button[SafeView]):
+    """A button whose action is given when it is made (one per candidate fact)."""
+
+    def __init__(
+        self,
+        label: str,
+        style: discord.ButtonStyle,
+        action: Callable[[discord.Interaction], Awaitable[None]],
+    ) -> None:
+        super().__init__(label=label, style=style)
+        self.action = action
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await self.action(interaction)
+
+
 class GapActions(SafeView):
     """For one gap: write a new fact for it, or teach an existing fact this phrasing."""
 
     def __init__(
-        self, cog: KnowledgeAdmin, scope: int, gap: Gap, candidates: list, owner_id: int
+        self, cog: KnowledgeAdmin, scope: int, gap: Gap, candidates: list[Fact], owner_id: int
     ) -> None:
         super().__init__(timeout=VIEW_TIMEOUT)
         self.cog, self.scope, self.gap, self.owner_id = cog, scope, gap, owner_id
-        new_fact = discord.ui.Button(label="Add as a new fact", style=discord.ButtonStyle.primary)
-        new_fact.callback = self.add_fact
-        self.add_item(new_fact)
+        self.add_item(
+            CallbackButton("Add as a new fact", discord.ButtonStyle.primary, self.add_fact)
+        )
         for fact in candidates[:3]:
-            button = discord.ui.Button(
-                label=truncate(f"Alternate of: {fact.question}", 80),
-                style=discord.ButtonStyle.secondary,
+            self.add_item(
+                CallbackButton(
+                    truncate(f"Alternate of: {fact.question}", 80),
+                    discord.ButtonStyle.secondary,
+                    self._alternate_of(fact.id),
+                )
             )
-            button.callback = self._alternate_of(fact.id)
-            self.add_item(button)
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         return interaction.user.id == self.owner_id
@@ -73,7 +92,7 @@ class GapActions(SafeView):
             FactModal(facts, self.scope, None, None, self.gap.question, on_saved=self._resolve)
         )
 
-    def _alternate_of(self, fact_id: str):
+    def _alternate_of(self, fact_id: str) -> Callable[[discord.Interaction], Awaitable[None]]:
         async def callback(interaction: discord.Interaction) -> None:
             editor = self.cog.bot.editor
             await interaction.response.defer()  # the write may reload: acknowledge first
@@ -89,23 +108,38 @@ class GapActions(SafeView):
         return callback
 
 
+class GapSelect(discord.ui.Select[SafeView]):
+    """The unanswered questions, most asked first; picking one hands its number on."""
+
+    def __init__(
+        self, gaps: list[Gap], on_pick: Callable[[discord.Interaction, int], Awaitable[None]]
+    ) -> None:
+        super().__init__(
+            placeholder="Pick a question to deal with",
+            options=[
+                discord.SelectOption(
+                    label=truncate(g.question, 100), value=str(n), description=f"asked {g.count}×"
+                )
+                for n, g in enumerate(gaps)
+            ],
+        )
+        self.on_pick = on_pick
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await self.on_pick(interaction, int(self.values[0]))
+
+
 class GapPicker(SafeView):
     def __init__(self, cog: KnowledgeAdmin, scope: int, gaps: list[Gap], owner_id: int) -> None:
         super().__init__(timeout=VIEW_TIMEOUT)
         self.cog, self.scope, self.gaps, self.owner_id = cog, scope, gaps, owner_id
-        self.pick.options = [
-            discord.SelectOption(
-                label=truncate(g.question, 100), value=str(n), description=f"asked {g.count}×"
-            )
-            for n, g in enumerate(gaps[:25])
-        ]
+        self.add_item(GapSelect(gaps[:25], self.pick))
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         return interaction.user.id == self.owner_id
 
-    @discord.ui.select(placeholder="Pick a question to deal with")
-    async def pick(self, interaction: discord.Interaction, select: discord.ui.Select) -> None:
-        gap = self.gaps[int(select.values[0])]
+    async def pick(self, interaction: discord.Interaction, chosen: int) -> None:
+        gap = self.gaps[chosen]
         engine = self.cog.bot.knowledge.engine_for(
             None if self.scope == SHARED_SCOPE else self.scope
         )
@@ -261,7 +295,7 @@ class KnowledgeAdmin(
             allowed_mentions=NO_MENTIONS,
         )
 
-    def _problems(self, scope: int) -> list:
+    def _problems(self, scope: int) -> list[Problem]:
         from bot.kb.loader import load_documents, read_document
 
         base = assemble(load_documents(self.bot.knowledge.knowledge_dir))

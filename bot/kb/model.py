@@ -9,6 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import TypeVar
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +109,7 @@ class Quote:
 NamedRecord = Person | Character | Entity
 
 
-def _frozen(mapping: dict) -> Mapping:
+def _frozen(mapping: dict[K, V]) -> Mapping[K, V]:
     return MappingProxyType(dict(mapping))
 
 

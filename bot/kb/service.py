@@ -14,7 +14,14 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.kb.loader import Document, assemble, knowledge_files, load_documents, read_document
+from bot.kb.loader import (
+    Assembly,
+    Document,
+    assemble,
+    knowledge_files,
+    load_documents,
+    read_document,
+)
 from bot.kb.model import KnowledgeBase
 from bot.kb.yamlread import Problem
 from bot.qa.engine import Engine
@@ -114,6 +121,7 @@ class KnowledgeService:
                 for path in finish_pending_writes(self.knowledge_dir):
                     log.warning("Finished a shared edit a crash had interrupted: %s", path)
             fingerprint = self.fingerprint()
+            base_assembly: Assembly | None
             try:
                 base_assembly = assemble(load_documents(self.knowledge_dir))
             except FileNotFoundError as error:

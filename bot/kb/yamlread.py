@@ -45,14 +45,14 @@ class Problem:
         return f"{position}:{where} {self.message}"
 
 
-class YamlMap(dict):
+class YamlMap(dict[str, Any]):
     """A mapping that knows the line of itself and of each key."""
 
     line: int
     key_lines: dict[str, int]
 
 
-class YamlList(list):
+class YamlList(list[Any]):
     """A sequence that knows the line of itself and of each item."""
 
     line: int

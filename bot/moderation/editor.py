@@ -209,7 +209,8 @@ class KnowledgeEditor:
         if checked.problems:
             return ImportPlan(tuple(checked.problems))
         changes: dict[str, Record | None] = {}
-        added, changed = [], []
+        added: list[str] = []
+        changed: list[str] = []
         unchanged = 0
         for fact, _line in document.records["facts"]:
             existing = kb.facts.get(fact.id)

@@ -282,7 +282,7 @@ class Analyser:
         """How likely a fan meant this token: stop and question words are the commonest."""
         if token == DROP or token in INTERROGATIVES:
             return (len(self.index.docs) + 1, token)
-        return (len(self.index.doc_postings.get(token, ())), token)
+        return (len(self.index.postings.get(token, ())), token)
 
     # -- names ----------------------------------------------------------------------
 

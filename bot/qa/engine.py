@@ -16,8 +16,8 @@ from rapidfuzz import fuzz, process
 from bot.kb.model import Fact, KnowledgeBase, Quote
 from bot.qa.analysis import Analyser, Query
 from bot.qa.answer import Answer, Choice, Outcome
+from bot.qa.folding import fold
 from bot.qa.index import Index
-from bot.qa.normalize import fold
 from bot.qa.policy import Decision, Policy, decide, shipped_policy
 from bot.qa.ranking import Candidate, Ranker
 

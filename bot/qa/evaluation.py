@@ -20,7 +20,7 @@ from pathlib import Path
 import yaml
 
 from bot.qa.answer import Answer, Outcome
-from bot.qa.normalize import fold
+from bot.qa.folding import fold
 
 KINDS = ("full", "fragment", "typo", "french", "other-language", "rewording", "refuse")
 

@@ -66,6 +66,7 @@ class Index:
         self.docs: list[Doc] = []
         self.forms: list[Form] = []
         self.doc_postings: dict[str, list[int]] = defaultdict(list)
+        self.postings: dict[str, tuple[int, ...]] = {}  # central documents first
         self.aliases: dict[tuple[str, ...], set[str]] = defaultdict(set)
         self.kinds: dict[str, str] = {}
         self.related: dict[str, set[str]] = defaultdict(set)
@@ -87,7 +88,8 @@ class Index:
         self.spelled: dict[str, str] = self._spelled()
         self.max_alias_length = max((len(a) for a in self.aliases), default=1)
         self.form_weights = [sum(self.weight(t) for t in form.tokens) for form in self.forms]
-        self.doc_postings = self._central_first()
+        self.postings = self._central_first()
+        self.doc_postings.clear()  # built into `postings`; no need to hold it twice
         self.doc_names, self.form_names = self._names_present()
 
     def _names_present(self) -> tuple[list[dict[str, float]], list[dict[str, float]]]:
@@ -134,8 +136,10 @@ class Index:
         for fact in self.facts.values():
             texts += [*fact.questions, fact.answer]
         texts += [q.text for q in self.kb.quotes.values()]
-        for record in (*self.kb.people.values(), *self.kb.characters.values()):
-            texts += [record.name, *record.aliases]
+        for person in self.kb.people.values():
+            texts += [person.name, *person.aliases]
+        for character in self.kb.characters.values():
+            texts += [character.name, *character.aliases]
         for entity in self.kb.entities.values():
             texts += [entity.name, *entity.aliases]
         for text in texts:
@@ -159,10 +163,11 @@ class Index:
                 key = (form.doc, token)
                 if weight < centrality.get(key, math.inf):
                     centrality[key] = weight
-        return {
-            token: tuple(sorted(docs, key=lambda d, t=token: centrality.get((d, t), math.inf)))
-            for token, docs in self.doc_postings.items()
-        }
+
+        def central(token: str, docs: list[int]) -> tuple[int, ...]:
+            return tuple(sorted(docs, key=lambda d: centrality.get((d, token), math.inf)))
+
+        return {token: central(token, docs) for token, docs in self.doc_postings.items()}
 
     def weight(self, token: str) -> float:
         """Inverse document frequency; question words and the series' name weigh nothing."""
@@ -223,7 +228,11 @@ class Index:
         if record is None:
             return []
         names = [record.name, *record.aliases]
-        if isinstance(record, Character) and record.played_by in self.kb.people:
+        if (
+            isinstance(record, Character)
+            and record.played_by
+            and record.played_by in self.kb.people
+        ):
             names.append(self.kb.people[record.played_by].name)
         if isinstance(record, Person):
             names.extend(c.name for c in self.kb.characters.values() if c.played_by == record.id)

@@ -11,6 +11,7 @@ and whether it can give the kind of answer asked for (`answers_kind`). The decis
 from __future__ import annotations
 
 import heapq
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.qa.analysis import Query, Term, TermKind
@@ -185,13 +186,14 @@ class Ranker:
         index = self.index
         cap = max(48, len(index.docs) // 50)
         nominees: set[int] = set()
+        docs: Sequence[int]
         for term in topics:
             for entity_id in term.ids:
                 docs = index.entity_docs.get(entity_id, ())
                 if len(docs) <= cap:
                     nominees.update(docs)
             for token in term.words:
-                docs = index.doc_postings.get(token, ())
+                docs = index.postings.get(token, ())
                 nominees.update(docs if len(docs) <= cap else docs[:cap])
         return nominees
 

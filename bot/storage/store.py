@@ -203,12 +203,13 @@ class Store:
             self._write(f"UPDATE questions SET resolved = 1 WHERE id IN ({marks})", tuple(ids))
 
     def usage(self, guild_id: int | None, top: int = 10) -> Usage:
-        counts = dict(
-            self._read(
+        counts: dict[str, int] = {
+            row[0]: int(row[1])
+            for row in self._read(
                 "SELECT outcome, COUNT(*) FROM questions WHERE guild_id IS ? GROUP BY outcome",
                 (guild_id,),
             )
-        )
+        }
         top_rows = self._read(
             "SELECT lower(question) AS q, COUNT(*) AS n FROM questions WHERE guild_id IS ?"
             " GROUP BY q ORDER BY n DESC, max(created_at) DESC LIMIT ?",
