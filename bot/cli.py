@@ -15,8 +15,9 @@ from typing import BinaryIO
 
 import yaml
 
+from bot.app.validation import check_folder
 from bot.kb.export import export_json, export_yaml
-from bot.kb.loader import Assembly, load_directory
+from bot.kb.loader import Assembly
 from bot.kb.model import KnowledgeBase
 from bot.qa.engine import Engine
 from bot.qa.explain import explanation_lines
@@ -87,7 +88,7 @@ def _settings() -> Settings:
 
 def _load(directory: Path) -> KnowledgeBase:
     try:
-        assembly = load_directory(directory)
+        assembly = check_folder(directory)
     except FileNotFoundError as error:
         raise CliError(f"error: {error}") from None
     if not assembly.ok:
@@ -105,7 +106,7 @@ def _load(directory: Path) -> KnowledgeBase:
 
 def _check(directory: Path) -> int:
     try:
-        assembly: Assembly = load_directory(directory)
+        assembly: Assembly = check_folder(directory)
     except FileNotFoundError as error:
         raise CliError(f"error: {error}") from None
     for problem in assembly.problems:

@@ -21,9 +21,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands, tasks
 
+from bot.app.editor import KnowledgeEditor
+from bot.app.knowledge import KnowledgeService
 from bot.cooldown import Cooldown
-from bot.kb.service import KnowledgeService
-from bot.moderation.editor import KnowledgeEditor
 from bot.render import NO_MENTIONS
 from bot.settings import Settings
 from bot.storage.store import AsyncStore, Store

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 import discord
 
+from bot.kb.citations import citation_line
 from bot.kb.model import KnowledgeBase, Quote, Source
 from bot.qa.answer import Answer, Outcome
-from bot.qa.citations import citation_line
 
 CONTENT_LIMIT = 2000
 TITLE_LIMIT = 256
@@ -74,10 +74,6 @@ def citations_field(sources: list[str]) -> str:
         if len("\n".join([*lines, more])) <= FIELD_VALUE_LIMIT:
             return "\n".join([*lines, more])
     return "\n".join(lines) or "—"
-
-
-def embed_length(embed: discord.Embed) -> int:
-    return len(embed)  # discord.py counts title, description, fields, footer and author
 
 
 @dataclass(frozen=True)

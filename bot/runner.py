@@ -12,8 +12,8 @@ import sys
 import aiohttp
 import discord
 
+from bot.app.knowledge import KnowledgeService, KnowledgeUnavailable
 from bot.client import create_bot
-from bot.kb.service import KnowledgeService, KnowledgeUnavailable
 from bot.settings import Settings, writable_knowledge_dir
 from bot.storage.lock import DataDirInUse, hold_data_dir
 

@@ -9,9 +9,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
+from bot.kb.citations import citation_line
 from bot.kb.model import KnowledgeBase, Quote
 from bot.qa.answer import Answer, Outcome
-from bot.qa.citations import citation_line
 from bot.qa.engine import Engine
 from bot.qa.lookup import find_quotes, random_quote
 

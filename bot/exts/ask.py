@@ -19,8 +19,7 @@ from discord.ext import commands
 
 from bot.client import apologise_on_error, send_private
 from bot.qa.answer import Answer, Outcome
-from bot.qa.lexicon import lexicon
-from bot.qa.normalize import raw_tokens
+from bot.qa.normalize import looks_like_a_question
 from bot.render import (
     BUTTON_LABEL_LIMIT,
     CHOICE_LIMIT,
@@ -36,27 +35,6 @@ if TYPE_CHECKING:
     from bot.client import AnyBot
 
 log = logging.getLogger(__name__)
-
-QUESTION_WORDS_FR = {
-    "qui",
-    "quoi",
-    "quand",
-    "comment",
-    "combien",
-    "pourquoi",
-    "quel",
-    "quelle",
-    "est",
-}
-
-
-def looks_like_a_question(text: str) -> bool:
-    """For the Q&A channel: answer questions, not every chat message."""
-    stripped = text.strip()
-    if stripped.endswith("?"):
-        return True
-    words = raw_tokens(stripped)
-    return bool(words) and (words[0] in lexicon().question_words or words[0] in QUESTION_WORDS_FR)
 
 
 @dataclass(frozen=True)

@@ -19,10 +19,10 @@ import yaml
 from discord import app_commands
 from discord.ext import commands
 
+from bot.app.editor import EditResult, fact_version, new_fact_id, source_from_url
 from bot.client import SafeView
 from bot.kb.export import fact_record
 from bot.kb.model import Fact
-from bot.moderation.editor import EditResult, fact_version, source_from_url
 from bot.permissions import edit_scope
 from bot.qa.engine import fact_answer
 from bot.qa.folding import fold
@@ -53,15 +53,6 @@ def problems_text(result: EditResult) -> str:
         ),
     ]
     return truncate("\n".join(lines), 1900)
-
-
-def new_fact_id(question: str, taken: set[str]) -> str:
-    words = re.sub(r"[^a-z0-9]+", "-", fold(question)).strip("-").split("-")
-    base = "mod-" + "-".join(w for w in words if w)[:48].strip("-") or "mod-fact"
-    candidate, number = base, 2
-    while candidate in taken:
-        candidate, number = f"{base}-{number}", number + 1
-    return candidate
 
 
 class FactModal(discord.ui.Modal):

@@ -11,13 +11,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.app.editor import EditResult, ImportPlan
+from bot.app.gaps import Gap, group_gaps
 from bot.client import SafeView
 from bot.exts.facts import ConfirmView, FactModal, Facts, problems_text
-from bot.kb.loader import assemble
 from bot.kb.model import Fact
-from bot.kb.yamlread import MAX_FILE_BYTES, Problem
-from bot.moderation.editor import EditResult, ImportPlan
-from bot.moderation.gaps import Gap, group_gaps
+from bot.kb.yamlread import MAX_FILE_BYTES
 from bot.permissions import edit_scope, require_owner
 from bot.render import NO_MENTIONS, truncate
 from bot.storage.store import SHARED_SCOPE
@@ -270,7 +269,9 @@ class KnowledgeAdmin(
     async def check(self, interaction: discord.Interaction) -> None:
         scope = await edit_scope(self.bot, interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)  # reads every file
-        problems = await asyncio.to_thread(self._problems, scope)
+        problems = await asyncio.to_thread(
+            self.bot.knowledge.problems, None if scope == SHARED_SCOPE else scope
+        )
         text = (
             "All good: every file is valid."
             if not problems
@@ -294,18 +295,6 @@ class KnowledgeAdmin(
             ephemeral=True,
             allowed_mentions=NO_MENTIONS,
         )
-
-    def _problems(self, scope: int) -> list[Problem]:
-        from bot.kb.loader import load_documents, read_document
-
-        base = assemble(load_documents(self.bot.knowledge.knowledge_dir))
-        problems = list(base.problems)
-        path = self.bot.knowledge.overlay_path(scope)
-        if base.knowledge is not None and path.exists():
-            problems += assemble(
-                [read_document(path, str(path), overlay=True)], base=base.knowledge
-            ).problems
-        return problems
 
     @app_commands.command(
         name="sync", description="Owners: publish the slash commands to every server"

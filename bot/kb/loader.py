@@ -16,6 +16,7 @@ from typing import Any
 
 from rapidfuzz import process
 
+from bot.kb.citations import citations_text
 from bot.kb.model import (
     Character,
     Entity,
@@ -36,8 +37,16 @@ from bot.kb.yamlread import (
     read_yaml_file,
     read_yaml_text,
 )
-from bot.qa.citations import citations_text
-from bot.qa.normalize import normalize
+
+QuestionKey = Callable[[str], str]
+"""Reduces a phrasing to what makes it the same question as another (two facts must
+never share one). The answering layer passes the engine's own reading."""
+
+
+def plain_question_key(text: str) -> str:
+    """Case, accents aside: the words of the phrasing (the default when no engine is given)."""
+    return " ".join(re.findall(r"\w+", text.casefold()))
+
 
 MAX_ANSWER_CHARS = 1000
 """An answer is one to three sentences; with its citations it must fit one Discord embed."""
@@ -343,7 +352,12 @@ class Assembly:
         return self.knowledge is not None and not self.problems
 
 
-def assemble(documents: list[Document], base: KnowledgeBase | None = None) -> Assembly:
+def assemble(
+    documents: list[Document],
+    base: KnowledgeBase | None = None,
+    *,
+    question_key: QuestionKey = plain_question_key,
+) -> Assembly:
     """Merge documents (over an optional base) and cross-check every reference.
 
     With a base, a document's record replaces the base record of the same id: that is
@@ -394,14 +408,16 @@ def assemble(documents: list[Document], base: KnowledgeBase | None = None) -> As
                         document.name, None, "retired", f"there is no fact '{fact_id}' to retire"
                     )
                 )
-    problems.extend(_cross_check(merged, lines))
+    problems.extend(_cross_check(merged, lines, question_key))
     if problems:
         return Assembly(None, problems)
     return Assembly(KnowledgeBase.build(**merged, loaded_at=time.time()), [])
 
 
 def _cross_check(
-    merged: dict[str, dict[Any, Any]], lines: dict[tuple[str, Any], tuple[str, int]]
+    merged: dict[str, dict[Any, Any]],
+    lines: dict[tuple[str, Any], tuple[str, int]],
+    question_key: QuestionKey,
 ) -> list[Problem]:
     problems: list[Problem] = []
     named = merged["people"].keys() | merged["characters"].keys() | merged["entities"].keys()
@@ -471,7 +487,7 @@ def _cross_check(
                 "too many sources: the citations would not fit one embed field",
             )
         for phrasing in fact.questions:
-            form = normalize(phrasing)
+            form = question_key(phrasing)
             if not form:
                 report("facts", key, "alternates", f"'{phrasing}' has no words the bot can match")
                 continue
@@ -486,6 +502,6 @@ def _cross_check(
     return problems
 
 
-def load_directory(directory: Path) -> Assembly:
+def load_directory(directory: Path, *, question_key: QuestionKey = plain_question_key) -> Assembly:
     """Read and check every file of a knowledge folder."""
-    return assemble(load_documents(directory))
+    return assemble(load_documents(directory), question_key=question_key)

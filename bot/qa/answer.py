@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from bot.kb.citations import citation_dict
 from bot.kb.model import Fact, Quote, Source
-from bot.qa.citations import citation_dict
 
 
 class Outcome(StrEnum):

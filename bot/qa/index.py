@@ -46,7 +46,6 @@ _NAMED_KINDS = {"person": "who", "character": "who", "place": "where"}
 class Form:
     doc: int
     tokens: frozenset[str]
-    text: str  # normalised, for the fuzzy re-ranking
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,7 +257,7 @@ class Index:
                 continue
             seen_forms.add(token_set)
             form_index = len(self.forms)
-            self.forms.append(Form(doc_index, token_set, " ".join(form_tokens)))
+            self.forms.append(Form(doc_index, token_set))
             form_indexes.append(form_index)
             for token in token_set:
                 field_weight[token] = FIELD_WEIGHTS["question"]

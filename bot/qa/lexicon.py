@@ -25,6 +25,7 @@ class Lexicon:
     small_talk: frozenset[str]
     series_names: frozenset[str]  # canonical token "etoile" stands for these
     question_words: dict[str, str]  # folded word or phrase -> answer kind ("who", "howmany")
+    question_openers: frozenset[str]  # words that open a yes/no question ("est-ce que")
     concepts: dict[str, str]  # folded word, as listed -> canonical concept
     concept_stems: dict[str, str]  # light stem of a listed word -> canonical concept
     phrases: dict[str, str]  # folded multi-word expression -> one token
@@ -76,6 +77,7 @@ def lexicon() -> Lexicon:
         small_talk=frozenset(_words(raw["small_talk"])),
         series_names=series_names,
         question_words=question_words,
+        question_openers=frozenset(_words(raw.get("question_openers", []))),
         concepts=concepts,
         concept_stems=concept_stems,
         phrases=phrases,

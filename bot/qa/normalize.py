@@ -117,3 +117,14 @@ def is_small_talk(text: str) -> bool:
     return bool(raw) and all(
         w in words.small_talk or w in words.stop_words or w in words.filler for w in raw
     )
+
+
+def looks_like_a_question(text: str) -> bool:
+    """A chat line that asks something (for the Q&A channel, which must not answer every
+    message): it ends with "?" or opens with a question word ("qui", "est-ce que")."""
+    stripped = text.strip()
+    if stripped.endswith("?"):
+        return True
+    words = raw_tokens(stripped)
+    opening = lexicon().question_openers
+    return bool(words) and (words[0] in lexicon().question_words or words[0] in opening)

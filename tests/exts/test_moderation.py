@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.app.editor import fact_version
 from bot.client import EtoileBot
 from bot.kb.export import fact_record
-from bot.moderation.editor import fact_version
 from bot.storage.store import SHARED_SCOPE
 from tests.exts.conftest import make_settings, settle
 from tests.fakediscord import (

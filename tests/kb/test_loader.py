@@ -91,11 +91,11 @@ def test_duplicate_ids_across_files_point_at_the_first(kb_dir: Path) -> None:
     assert "base.yaml:" in message
 
 
-def test_alternate_colliding_with_another_fact(kb_dir: Path) -> None:
+def test_the_same_phrasing_in_two_facts_is_refused(kb_dir: Path) -> None:
     write(
         kb_dir,
         "extra.yaml",
-        "facts:\n  - id: jack-again\n    question: Who is the actor of Jack?\n"
+        "facts:\n  - id: jack-again\n    question: WHO PLAYS JACK?\n"
         "    answer: Luke Kirby.\n    sources: [src-b]\n",
     )
     (message,) = messages(kb_dir)

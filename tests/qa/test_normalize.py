@@ -1,6 +1,6 @@
 import pytest
 
-from bot.qa.normalize import fold, normalize, tokens
+from bot.qa.normalize import fold, looks_like_a_question, normalize, tokens
 
 
 @pytest.mark.parametrize(
@@ -80,3 +80,17 @@ def test_numbered_seasons_and_episodes_are_one_token() -> None:
 def test_a_stop_word_as_typed_wins_over_a_concepts_stem() -> None:
     # French "dans" (in) must not become "danse" (dance) by stemming.
     assert tokens("elle danse dans la compagnie") == ("dance", "company")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("who plays jack?", True),
+        ("Qui joue Cheyenne", True),
+        ("est-ce que la saison 2 arrive", True),
+        ("lol same", False),
+        ("great episode", False),
+    ],
+)
+def test_a_question_shaped_chat_line_is_told_from_chatter(text: str, expected: bool) -> None:
+    assert looks_like_a_question(text) is expected

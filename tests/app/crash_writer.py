@@ -5,9 +5,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from bot.app.editor import KnowledgeEditor, fact_version, source_from_url
+from bot.app.knowledge import KnowledgeService
 from bot.kb.export import fact_record
-from bot.kb.service import KnowledgeService
-from bot.moderation.editor import KnowledgeEditor, fact_version, source_from_url
 from bot.storage.store import SHARED_SCOPE, Store
 
 

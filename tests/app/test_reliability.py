@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from bot.app.editor import fact_version, source_from_url
+from bot.app.knowledge import KnowledgeService
 from bot.kb.export import fact_record
 from bot.kb.loader import load_directory
-from bot.kb.service import KnowledgeService
-from bot.moderation.editor import fact_version, source_from_url
 from bot.storage import atomic
 from bot.storage.store import SHARED_SCOPE
+from tests.app.test_editor import ask, new_fact, open_editor
 from tests.conftest import FIXTURES
-from tests.moderation.test_editor import ask, new_fact, open_editor
 
 GUILD = 111
 
@@ -71,7 +71,7 @@ def test_every_edit_has_its_history_row_even_if_the_write_dies(
     def dying_write(path: Path, text: str) -> None:
         raise Crash
 
-    monkeypatch.setattr("bot.moderation.editor.atomic_write_text", dying_write)
+    monkeypatch.setattr("bot.app.editor.atomic_write_text", dying_write)
     with pytest.raises(Crash):
         editor.save(GUILD, 1, record, expected_version=fact_version(jack))
     monkeypatch.undo()

@@ -14,14 +14,8 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.kb.loader import (
-    Assembly,
-    Document,
-    assemble,
-    knowledge_files,
-    load_documents,
-    read_document,
-)
+from bot.app.validation import check, check_folder
+from bot.kb.loader import Assembly, Document, knowledge_files, read_document
 from bot.kb.model import KnowledgeBase
 from bot.kb.yamlread import Problem
 from bot.qa.engine import Engine
@@ -92,6 +86,16 @@ class KnowledgeService:
     def overlay_path(self, guild_id: int) -> Path:
         return self.overlay_dir / f"{guild_id}.yaml"
 
+    def problems(self, guild_id: int | None) -> list[Problem]:
+        """Everything wrong on disk now: the shared files, and this guild's overlay."""
+        base = check_folder(self.knowledge_dir)
+        problems = list(base.problems)
+        path = self.overlay_path(guild_id) if guild_id is not None else None
+        if base.knowledge is not None and path is not None and path.exists():
+            overlay = read_document(path, str(path), overlay=True)
+            problems += check([overlay], base.knowledge).problems
+        return problems
+
     def broken_overlay(self, guild_id: int) -> list[Problem]:
         """Why the guild's overlay file cannot be loaded (empty when it can).
 
@@ -123,7 +127,7 @@ class KnowledgeService:
             fingerprint = self.fingerprint()
             base_assembly: Assembly | None
             try:
-                base_assembly = assemble(load_documents(self.knowledge_dir))
+                base_assembly = check_folder(self.knowledge_dir)
             except FileNotFoundError as error:
                 base_assembly = None
                 problems = [Problem(str(self.knowledge_dir), None, "", str(error))]
@@ -146,7 +150,7 @@ class KnowledgeService:
             for path in self._overlay_files():
                 guild_id = int(path.stem)
                 document = read_document(path, str(path), overlay=True)
-                merged = assemble([document], base=base)
+                merged = check([document], base)
                 if merged.knowledge is not None:
                     overlays[guild_id] = document
                     engines[guild_id] = Engine(merged.knowledge)
@@ -175,7 +179,7 @@ class KnowledgeService:
         if copy.is_file():
             candidates.append(read_document(copy, str(copy), overlay=True))
         for document in candidates:
-            kept = assemble([document], base=base)
+            kept = check([document], base)
             if kept.knowledge is not None:
                 return document, Engine(kept.knowledge)
         return None
@@ -216,7 +220,7 @@ class KnowledgeService:
         """Swap in a guild's overlay that the caller has validated and written to disk."""
         with self._write_lock:
             snapshot = self._current()
-            merged = assemble([document], base=snapshot.base)
+            merged = check([document], snapshot.base)
             if merged.knowledge is None:
                 raise ValueError("; ".join(map(str, merged.problems)))
             overlays = {**snapshot.overlays, guild_id: document}

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.app.knowledge import KnowledgeService
 from bot.kb.loader import assemble, load_directory, read_document
-from bot.kb.service import KnowledgeService
 from bot.storage.store import SHARED_SCOPE
 from tests.conftest import FIXTURES
 

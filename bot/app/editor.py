@@ -25,11 +25,13 @@ from urllib.parse import urlparse
 
 import yaml
 
+from bot.app.knowledge import KnowledgeService
+from bot.app.validation import check
 from bot.kb.export import document_data, fact_record, source_record
-from bot.kb.loader import Document, assemble, knowledge_files, parse_document
+from bot.kb.loader import Document, knowledge_files, parse_document
 from bot.kb.model import Fact, KnowledgeBase
-from bot.kb.service import KnowledgeService
 from bot.kb.yamlread import MAX_FILE_BYTES, Problem
+from bot.qa.folding import fold
 from bot.storage.atomic import atomic_write_text, write_all_or_nothing
 from bot.storage.store import SHARED_SCOPE, HistoryEntry, Store
 
@@ -95,6 +97,16 @@ def fact_version(fact: Fact | None) -> str:
         return "absent"
     text = json.dumps(fact_record(fact), sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def new_fact_id(question: str, taken: set[str]) -> str:
+    """A readable id for a moderator's new fact, unique among `taken`."""
+    words = re.sub(r"[^a-z0-9]+", "-", fold(question)).strip("-").split("-")
+    base = "mod-" + "-".join(w for w in words if w)[:48].strip("-") or "mod-fact"
+    candidate, number = base, 2
+    while candidate in taken:
+        candidate, number = f"{base}-{number}", number + 1
+    return candidate
 
 
 def source_from_url(url: str, title: str) -> Record:
@@ -203,9 +215,7 @@ class KnowledgeEditor:
             )
         document = parse_document(text, "upload", overlay=scope != SHARED_SCOPE)
         kb = self.knowledge(scope)
-        checked = assemble(
-            [document], base=kb
-        )  # the same checks as `kb check`, duplicates included
+        checked = check([document], kb)  # the same checks as `kb check`, duplicates included
         if checked.problems:
             return ImportPlan(tuple(checked.problems))
         changes: dict[str, Record | None] = {}
@@ -391,7 +401,7 @@ class KnowledgeEditor:
             )
         )
         document = parse_document(text, str(path), overlay=True)
-        merged = assemble([document], base=base)
+        merged = check([document], base)
         if merged.knowledge is None:
             return merged.problems
         if write:
@@ -428,7 +438,7 @@ class KnowledgeEditor:
         documents: list[Document] = [
             parse_document(text, str(path)) for path, text in texts.items()
         ]
-        merged = assemble(documents)
+        merged = check(documents)
         if merged.knowledge is None:
             return merged.problems
         if write:

@@ -1,4 +1,4 @@
-from bot.moderation.gaps import group_gaps
+from bot.app.gaps import group_gaps
 from bot.storage.store import AskedQuestion
 
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bot.app.editor import KnowledgeEditor, fact_version, source_from_url
+from bot.app.knowledge import KnowledgeService
 from bot.kb.export import fact_record
 from bot.kb.loader import load_directory
-from bot.kb.service import KnowledgeService
-from bot.moderation.editor import KnowledgeEditor, fact_version, source_from_url
 from bot.storage.store import SHARED_SCOPE, Store
 from tests.conftest import FIXTURES
 from tests.test_hostile_input import BOMB
