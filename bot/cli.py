@@ -6,7 +6,6 @@ Errors end in one clear line on stderr and a non-zero exit status, never a trace
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import sys
 from collections.abc import Iterator
@@ -173,13 +172,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = _settings()
         if args.knowledge:
-            settings = dataclasses.replace(settings, knowledge_dir=args.knowledge)
+            settings = settings.model_copy(update={"knowledge_dir": args.knowledge.resolve()})
         knowledge_dir = settings.knowledge_dir
         if args.command == "kb" and args.kb_command == "check":
             return _check(args.directory or knowledge_dir)
         if args.command in ("run", "sync"):
             return _run_discord(settings, sync_only=args.command == "sync")
-        if args.command is None and settings.discord_token:
+        if args.command is None and settings.discord_token.get_secret_value():
             return _run_discord(settings, sync_only=False)
         kb = _load(knowledge_dir)
         if args.command == "kb":

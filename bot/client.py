@@ -23,7 +23,6 @@ from discord.ext import commands, tasks
 
 from bot.app.editor import KnowledgeEditor
 from bot.app.knowledge import KnowledgeService
-from bot.cooldown import Cooldown
 from bot.render import NO_MENTIONS
 from bot.settings import Settings
 from bot.storage.store import AsyncStore, Store
@@ -157,14 +156,17 @@ class _EtoileBotMixin:
     knowledge: KnowledgeService
     db: AsyncStore
     editor: KnowledgeEditor
-    cooldown: Cooldown
+    cooldown: commands.CooldownMapping[int]
 
     def _setup_state(self, settings: Settings, knowledge: KnowledgeService | None) -> None:
         self.settings = settings
         self.knowledge = knowledge or KnowledgeService(
             settings.knowledge_dir, settings.data_dir / "overlays"
         )
-        self.cooldown = Cooldown(settings.cooldown_seconds)
+        # One question per COOLDOWN_SECONDS per fan, slash command or mention alike.
+        self.cooldown = commands.CooldownMapping.from_cooldown(
+            1, settings.cooldown_seconds, _by_user_id
+        )
         self._watch_task: asyncio.Task[None] | None = None
         self._startup_notice: asyncio.Task[None] | None = None
 
@@ -256,6 +258,11 @@ class _EtoileBotMixin:
         await super().close()  # type: ignore[misc]
         if hasattr(self, "db"):
             await asyncio.to_thread(self.db.close)
+
+
+def _by_user_id(user_id: int) -> int:
+    """The cooldown bucket key: the fan, whatever the channel or server."""
+    return user_id
 
 
 def _options(settings: Settings) -> dict[str, object]:

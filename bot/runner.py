@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
 import logging.handlers
 import re
@@ -56,7 +55,7 @@ def redact_tokens(record: logging.LogRecord) -> bool:
 
 
 def run_bot(settings: Settings, *, sync_only: bool = False) -> int:
-    token = settings.discord_token.reveal()
+    token = settings.discord_token.get_secret_value()
     if not token:
         print(f"error: DISCORD_TOKEN is not set. {TOKEN_HELP}", file=sys.stderr)
         return 2
@@ -71,7 +70,7 @@ def run_bot(settings: Settings, *, sync_only: bool = False) -> int:
 
 def _run_locked(settings: Settings, token: str, *, sync_only: bool) -> int:
     knowledge_dir = writable_knowledge_dir(settings.knowledge_dir, settings.data_dir)
-    settings = dataclasses.replace(settings, knowledge_dir=knowledge_dir)
+    settings = settings.model_copy(update={"knowledge_dir": knowledge_dir})
     knowledge = KnowledgeService(settings.knowledge_dir, settings.data_dir / "overlays")
     try:
         knowledge.load()

@@ -1,31 +1,20 @@
 """All configuration, typed, read once from the environment (and a `.env` file).
 
-Every setting is documented in `.env.example`. Secrets never appear in `repr()` or
-logs: the token is wrapped in `Secret`.
+Every setting is documented in `.env.example`. pydantic-settings reads and types them
+(python-dotenv for `.env`); the token is a `SecretStr`, so it never shows in `repr()` or
+logs.
 """
 
 from __future__ import annotations
 
-import os
-import re
 import shutil
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-
-
-class Secret(str):
-    """A string that hides itself when printed or logged."""
-
-    def __repr__(self) -> str:
-        return "Secret('********')" if self else "Secret('')"
-
-    def reveal(self) -> str:
-        return str.__str__(self)
-
-    def __str__(self) -> str:
-        return "********" if self else ""
 
 
 class SettingsError(ValueError):
@@ -59,96 +48,77 @@ def writable_knowledge_dir(
     return copy
 
 
-def read_dotenv(path: Path) -> dict[str, str]:
-    """KEY=VALUE lines as shells and python-dotenv read them: comments, blank lines and a
-    byte-order mark ignored, quotes removed, and " # note" after an unquoted value dropped."""
-    values: dict[str, str] = {}
-    if not path.is_file():
-        return values
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise SettingsError(f"{path} is not UTF-8 text (byte {error.start})") from None
-    for raw in text.splitlines():
-        line = raw.strip()
-        if not line or line.startswith("#") or "=" not in line:
-            continue
-        key, _, value = line.partition("=")
-        key = key.strip().removeprefix("export ").strip()
-        value = value.strip()
-        if len(value) >= 2 and value[0] in "'\"" and value[0] in value[1:]:
-            value = value[1 : value.index(value[0], 1)]
-        else:
-            value = _INLINE_COMMENT.split(value, maxsplit=1)[0].strip()
-        values[key] = value
-    return values
+def _blank_is_none(value: object) -> object:
+    """An empty `KEY=` line means "not set", as in .env.example."""
+    return None if isinstance(value, str) and not value.strip() else value
 
 
-_INLINE_COMMENT = re.compile(r"\s+#")
+class Settings(BaseSettings):
+    """Every setting of the bot, typed and validated once at start."""
 
+    model_config = SettingsConfigDict(
+        env_file_encoding="utf-8-sig",  # a byte-order mark must not hide the first key
+        extra="ignore",
+        frozen=True,
+        validate_default=True,
+    )
 
-def _ids(name: str, raw: str) -> frozenset[int]:
-    try:
-        return frozenset(int(part) for part in raw.replace(",", " ").split())
-    except ValueError:
-        raise SettingsError(f"{name} must be a list of numeric Discord ids, got {raw!r}") from None
-
-
-def _optional_int(name: str, raw: str) -> int | None:
-    if not raw.strip():
-        return None
-    try:
-        return int(raw)
-    except ValueError:
-        raise SettingsError(f"{name} must be a number, got {raw!r}") from None
-
-
-@dataclass(frozen=True)
-class Settings:
-    discord_token: Secret = field(default_factory=lambda: Secret(""))
-    owner_ids: frozenset[int] = frozenset()
+    discord_token: SecretStr = SecretStr("")
+    owner_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     dev_guild_id: int | None = None
     data_dir: Path = Path("data")
-    knowledge_dir: Path = field(default_factory=default_knowledge_dir)
-    log_level: str = "INFO"
+    knowledge_dir: Path = Field(default_factory=default_knowledge_dir)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     shard_count: int | None = None
-    cooldown_seconds: float = 3.0
+    cooldown_seconds: float = Field(3.0, ge=0)
     max_question_chars: int = 300
     watch_interval_seconds: float = 2.0
-    question_retention_days: int = 90  # questions and feedback are deleted after this
+    question_retention_days: int = Field(90, ge=1)  # questions and ratings are deleted after
     message_content_intent: bool = False
 
+    @field_validator("owner_ids", mode="before")
     @classmethod
-    def from_env(
-        cls, environ: dict[str, str] | None = None, dotenv: Path | None = None
-    ) -> Settings:
-        """Settings from the environment; a `.env` file fills in what the environment lacks."""
-        env = dict(read_dotenv(dotenv or Path(".env")))
-        env.update(os.environ if environ is None else environ)
-        level = env.get("LOG_LEVEL", "INFO").upper()
-        if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
-            raise SettingsError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {level!r}")
+    def _ids(cls, value: object) -> object:
+        if isinstance(value, str):  # "1, 2 3"
+            parts = value.replace(",", " ").split()
+            if not all(part.isdigit() for part in parts):
+                raise ValueError(f"must be a list of numeric Discord ids, got {value!r}")
+            return frozenset(int(part) for part in parts)
+        return value
+
+    @field_validator(
+        "dev_guild_id", "shard_count", "knowledge_dir", "question_retention_days", mode="before"
+    )
+    @classmethod
+    def _blank(cls, value: object, info: ValidationInfo) -> object:
+        value = _blank_is_none(value)
+        if value is None and info.field_name == "knowledge_dir":
+            return default_knowledge_dir()
+        if value is None and info.field_name == "question_retention_days":
+            return 90
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value
+
+    @field_validator("data_dir", "knowledge_dir", mode="after")
+    @classmethod
+    def _resolved(cls, value: Path) -> Path:
+        # Resolved once, here: nothing later depends on the working directory.
+        return value.expanduser().resolve()
+
+    @classmethod
+    def from_env(cls, dotenv: Path | None = None) -> Settings:
+        """The environment, with `.env` (or `dotenv`) filling in what it lacks."""
         try:
-            cooldown = float(env.get("COOLDOWN_SECONDS", "3") or 3)
-        except ValueError:
-            raise SettingsError("COOLDOWN_SECONDS must be a number of seconds") from None
-        knowledge = env.get("KNOWLEDGE_DIR", "").strip()
-        return cls(
-            discord_token=Secret(env.get("DISCORD_TOKEN", "").strip()),
-            owner_ids=_ids("OWNER_IDS", env.get("OWNER_IDS", "")),
-            dev_guild_id=_optional_int("DEV_GUILD_ID", env.get("DEV_GUILD_ID", "")),
-            # Resolved once, here: nothing later depends on the working directory.
-            data_dir=Path(env.get("DATA_DIR", "").strip() or "data").expanduser().resolve(),
-            knowledge_dir=(
-                Path(knowledge).expanduser() if knowledge else default_knowledge_dir()
-            ).resolve(),
-            log_level=level,
-            shard_count=_optional_int("SHARD_COUNT", env.get("SHARD_COUNT", "")),
-            cooldown_seconds=cooldown,
-            question_retention_days=_optional_int(
-                "QUESTION_RETENTION_DAYS", env.get("QUESTION_RETENTION_DAYS", "")
-            )
-            or 90,
-            message_content_intent=env.get("MESSAGE_CONTENT_INTENT", "").strip().lower()
-            in ("1", "true", "yes", "on"),
-        )
+            return cls(_env_file=dotenv or Path(".env"))  # type: ignore[call-arg]
+        except UnicodeDecodeError as error:
+            raise SettingsError(
+                f"{dotenv or '.env'} is not UTF-8 text (byte {error.start})"
+            ) from None
+        except ValidationError as error:
+            first = error.errors()[0]
+            name = str(first["loc"][0]).upper() if first["loc"] else "a setting"
+            raise SettingsError(f"{name}: {first['msg']}") from None

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import discord
 import pytest
+from pydantic import SecretStr
 
 from bot.runner import redact_tokens, run_bot
-from bot.settings import Secret
 from bot.storage.lock import hold_data_dir
 from tests.exts.conftest import make_settings
 from tests.fakediscord import FakeDiscord, patch_discord
@@ -62,7 +62,7 @@ def fake_in_a_thread(token: str) -> Iterator[FakeDiscord]:
 
 def test_a_rejected_token_is_one_clear_line(tmp_path: Path, capsys) -> None:
     with fake_in_a_thread("the-right-token"):
-        status = run_bot(make_settings(tmp_path, discord_token=Secret("a-wrong-token")))
+        status = run_bot(make_settings(tmp_path, discord_token=SecretStr("a-wrong-token")))
     err = capsys.readouterr().err
     assert status == 1
     assert (
@@ -75,7 +75,7 @@ def test_a_rejected_token_is_one_clear_line(tmp_path: Path, capsys) -> None:
 def test_sync_publishes_the_commands_globally(tmp_path: Path, capsys) -> None:
     with fake_in_a_thread("the-right-token") as fake:
         status = run_bot(
-            make_settings(tmp_path, discord_token=Secret("the-right-token")), sync_only=True
+            make_settings(tmp_path, discord_token=SecretStr("the-right-token")), sync_only=True
         )
         names = {c["name"] for c in fake.global_commands}
     assert status == 0, capsys.readouterr().err
@@ -93,7 +93,7 @@ def test_unreachable_discord_is_one_clear_line(tmp_path: Path, capsys, monkeypat
     monkeypatch.setattr(
         discord.http.Route, "BASE", "http://127.0.0.1:9/api/v10"
     )  # nothing listens on port 9
-    assert run_bot(make_settings(tmp_path, discord_token=Secret("some-token"))) == 1
+    assert run_bot(make_settings(tmp_path, discord_token=SecretStr("some-token"))) == 1
     err = capsys.readouterr().err
     assert err.startswith("error: cannot reach Discord") and "Traceback" not in err
 

@@ -293,7 +293,8 @@ class Ask(commands.Cog):
             )
         if not question.strip():
             return "Ask me something about Étoile, e.g. `/ask who plays Cheyenne?`"
-        wait = self.bot.cooldown.retry_after(user_id)
+        bucket = self.bot.cooldown.get_bucket(user_id)
+        wait = bucket.update_rate_limit() if bucket else None
         if wait:
             return f"Easy there! You can ask again in {wait:.1f} s."
         return None

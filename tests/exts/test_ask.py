@@ -6,6 +6,8 @@ import asyncio
 import logging
 import time
 
+from discord.ext import commands
+
 from bot.render import ABSTAIN_TEXT
 
 EXPECTED_COMMANDS = {"ask", "quote", "cast", "episode", "sources", "about"}
@@ -144,7 +146,7 @@ async def test_dm_questions_are_answered(harness) -> None:
 
 
 async def test_cooldown_answers_politely(harness) -> None:
-    harness.bot.cooldown.seconds = 30
+    harness.bot.cooldown = commands.CooldownMapping.from_cooldown(1, 30, lambda user: user)
     await harness.ask("who plays jack")
     _, second = await harness.ask("who plays cheyenne")
     assert second.ephemeral and "You can ask again in" in second.content
