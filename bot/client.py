@@ -149,16 +149,31 @@ async def send_private(interaction: discord.Interaction, text: str) -> None:
             )
 
 
-class _EtoileBotMixin:
-    """Shared by the plain and the auto-sharded bot."""
+class EtoileBot(commands.AutoShardedBot):
+    """The bot. Auto-sharded, as RoboDanny is: one shard unless SHARD_COUNT says more (or
+    Discord asks for more), so sharding is a setting, not another class."""
 
-    settings: Settings
-    knowledge: KnowledgeService
     db: AsyncStore
     editor: KnowledgeEditor
-    cooldown: commands.CooldownMapping[int]
 
-    def _setup_state(self, settings: Settings, knowledge: KnowledgeService | None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        knowledge: KnowledgeService | None = None,
+        *,
+        on_login: Callable[[], None] | None = None,
+        **options: Any,
+    ) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents(settings),
+            tree_cls=EtoileTree,
+            allowed_mentions=NO_MENTIONS,
+            help_command=None,
+            shard_count=settings.shard_count,  # None: as many as Discord recommends
+            **options,
+        )
+        self._on_login = on_login  # e.g. file logging, once Discord accepted the token
         self.settings = settings
         self.knowledge = knowledge or KnowledgeService(
             settings.knowledge_dir, settings.data_dir / "overlays"
@@ -171,7 +186,9 @@ class _EtoileBotMixin:
         self._startup_notice: asyncio.Task[None] | None = None
 
     async def setup_hook(self) -> None:
-        bot: commands.Bot = self  # type: ignore[assignment]
+        if self._on_login is not None:
+            self._on_login()
+        bot = self
         log.info(
             "Knowledge from %s; data (overlays, database, logs) in %s",
             self.knowledge.knowledge_dir,
@@ -239,7 +256,7 @@ class _EtoileBotMixin:
         return owners
 
     async def notify_owners(self, text: str) -> None:
-        bot: commands.Bot = self  # type: ignore[assignment]
+        bot = self
         for owner_id in self.owner_ids_all():
             try:
                 user = bot.get_user(owner_id) or await bot.fetch_user(owner_id)
@@ -255,7 +272,7 @@ class _EtoileBotMixin:
         if self._watch_task:
             self._watch_task.cancel()
         self.forget_old_questions.cancel()
-        await super().close()  # type: ignore[misc]
+        await super().close()
         if hasattr(self, "db"):
             await asyncio.to_thread(self.db.close)
 
@@ -263,38 +280,3 @@ class _EtoileBotMixin:
 def _by_user_id(user_id: int) -> int:
     """The cooldown bucket key: the fan, whatever the channel or server."""
     return user_id
-
-
-def _options(settings: Settings) -> dict[str, object]:
-    return {
-        "command_prefix": commands.when_mentioned,
-        "intents": intents(settings),
-        "tree_cls": EtoileTree,
-        "allowed_mentions": NO_MENTIONS,
-        "help_command": None,
-    }
-
-
-class EtoileBot(_EtoileBotMixin, commands.Bot):
-    def __init__(
-        self, settings: Settings, knowledge: KnowledgeService | None = None, **options: object
-    ) -> None:
-        super().__init__(**{**_options(settings), **options})  # type: ignore[arg-type]
-        self._setup_state(settings, knowledge)
-
-
-class ShardedEtoileBot(_EtoileBotMixin, commands.AutoShardedBot):
-    def __init__(
-        self, settings: Settings, knowledge: KnowledgeService | None = None, **options: object
-    ) -> None:
-        super().__init__(**{**_options(settings), "shard_count": settings.shard_count, **options})  # type: ignore[arg-type]
-        self._setup_state(settings, knowledge)
-
-
-AnyBot = EtoileBot | ShardedEtoileBot
-
-
-def create_bot(settings: Settings, **options: Any) -> AnyBot:
-    if settings.shard_count:
-        return ShardedEtoileBot(settings, **options)
-    return EtoileBot(settings, **options)

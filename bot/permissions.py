@@ -17,7 +17,7 @@ from discord import app_commands
 from bot.storage.store import SHARED_SCOPE
 
 if TYPE_CHECKING:
-    from bot.client import AnyBot
+    from bot.client import EtoileBot
 
 log = logging.getLogger(__name__)
 
@@ -26,11 +26,11 @@ class Refused(app_commands.CheckFailure):
     """Shown to the user as an ephemeral message by the command tree's error handler."""
 
 
-def is_owner(bot: AnyBot, user_id: int) -> bool:
+def is_owner(bot: EtoileBot, user_id: int) -> bool:
     return user_id in bot.owner_ids_all()
 
 
-async def is_moderator(bot: AnyBot, interaction: discord.Interaction) -> bool:
+async def is_moderator(bot: EtoileBot, interaction: discord.Interaction) -> bool:
     """Manage Server (or Administrator), or the moderator role the guild configured."""
     if interaction.guild is None or not isinstance(interaction.user, discord.Member):
         return False
@@ -54,7 +54,7 @@ def _refuse(interaction: discord.Interaction, message: str) -> Refused:
     return Refused(message)
 
 
-async def edit_scope(bot: AnyBot, interaction: discord.Interaction, shared: bool = False) -> int:
+async def edit_scope(bot: EtoileBot, interaction: discord.Interaction, shared: bool = False) -> int:
     """The scope this user may edit: their guild's overlay, or the shared base for owners."""
     if shared:
         if not is_owner(bot, interaction.user.id):
@@ -75,7 +75,7 @@ async def edit_scope(bot: AnyBot, interaction: discord.Interaction, shared: bool
     return interaction.guild.id
 
 
-def require_owner(bot: AnyBot, interaction: discord.Interaction) -> None:
+def require_owner(bot: EtoileBot, interaction: discord.Interaction) -> None:
     if not is_owner(bot, interaction.user.id):
         raise _refuse(interaction, "Only the bot's owners can do that.")
 

@@ -12,7 +12,7 @@ import aiohttp
 import discord
 
 from bot.app.knowledge import KnowledgeService, KnowledgeUnavailable
-from bot.client import create_bot
+from bot.client import EtoileBot
 from bot.settings import Settings, writable_knowledge_dir
 from bot.storage.lock import DataDirInUse, hold_data_dir
 
@@ -77,16 +77,9 @@ def _run_locked(settings: Settings, token: str, *, sync_only: bool) -> int:
     except KnowledgeUnavailable as error:
         print(f"error: the knowledge base cannot be loaded: {error}", file=sys.stderr)
         return 1
-    bot = create_bot(settings, knowledge=knowledge)
-    start_after_login = bot.setup_hook
-
-    async def setup_hook() -> None:
-        # Logging starts once Discord has accepted the token, so a rejected or missing
-        # token stays a single clear line on the terminal.
-        setup_logging(settings)
-        await start_after_login()
-
-    bot.setup_hook = setup_hook  # type: ignore[method-assign]
+    # Logging starts once Discord has accepted the token, so a rejected or missing token
+    # stays a single clear line on the terminal.
+    bot = EtoileBot(settings, knowledge, on_login=lambda: setup_logging(settings))
     try:
         if sync_only:
             asyncio.run(_sync_globally(bot, token))

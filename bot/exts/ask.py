@@ -32,7 +32,7 @@ from bot.render import (
 from bot.storage.store import GuildSettings
 
 if TYPE_CHECKING:
-    from bot.client import AnyBot
+    from bot.client import EtoileBot
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +72,7 @@ class FeedbackButton(
 
     @apologise_on_error
     async def callback(self, interaction: discord.Interaction) -> None:
-        bot: AnyBot = interaction.client  # type: ignore[assignment]
+        bot: EtoileBot = interaction.client  # type: ignore[assignment]
         await bot.db.run(
             lambda s: s.record_feedback(
                 message_id=interaction.message.id if interaction.message else interaction.id,
@@ -145,7 +145,7 @@ class PickButton(
 
     @apologise_on_error
     async def callback(self, interaction: discord.Interaction) -> None:
-        bot: AnyBot = interaction.client  # type: ignore[assignment]
+        bot: EtoileBot = interaction.client  # type: ignore[assignment]
         engine = bot.knowledge.engine_for(interaction.guild_id)
         answer = engine.resolve_choice(self.fact_id)
         if answer is None:
@@ -191,7 +191,7 @@ class NoneOfTheseButton(
 
     @apologise_on_error
     async def callback(self, interaction: discord.Interaction) -> None:
-        bot: AnyBot = interaction.client  # type: ignore[assignment]
+        bot: EtoileBot = interaction.client  # type: ignore[assignment]
         if interaction.user.id != self.asker_id:
             await send_private(interaction, "Only the fan who asked can answer that.")
             return
@@ -230,14 +230,14 @@ def answer_view(
     return None
 
 
-async def guild_settings(bot: AnyBot, guild_id: int | None) -> GuildSettings:
+async def guild_settings(bot: EtoileBot, guild_id: int | None) -> GuildSettings:
     if guild_id is None:
         return GuildSettings(0)
     return await bot.db.run(lambda s: s.guild_settings(guild_id))
 
 
 async def reply_for(
-    bot: AnyBot,
+    bot: EtoileBot,
     source: discord.Interaction | discord.Message,
     answer: Answer,
     asker_id: int,
@@ -261,7 +261,7 @@ async def reply_for(
 
 
 class Ask(commands.Cog):
-    def __init__(self, bot: AnyBot) -> None:
+    def __init__(self, bot: EtoileBot) -> None:
         self.bot = bot
 
     async def _answer(
@@ -391,6 +391,6 @@ class Ask(commands.Cog):
         await message.reply(**kwargs)
 
 
-async def setup(bot: AnyBot) -> None:
+async def setup(bot: EtoileBot) -> None:
     bot.add_dynamic_items(FeedbackButton, DeleteButton, PickButton, NoneOfTheseButton)
     await bot.add_cog(Ask(bot))

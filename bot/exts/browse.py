@@ -37,7 +37,7 @@ from bot.render import (
 )
 
 if TYPE_CHECKING:
-    from bot.client import AnyBot
+    from bot.client import EtoileBot
 
 
 def fuzzy_choices(options: list[str], current: str) -> list[app_commands.Choice[str]]:
@@ -106,7 +106,7 @@ class SourcesPager(SafeView):
 
 
 class Browse(commands.Cog):
-    def __init__(self, bot: AnyBot) -> None:
+    def __init__(self, bot: EtoileBot) -> None:
         self.bot = bot
 
     def _kb(self, interaction: discord.Interaction) -> KnowledgeBase:
@@ -282,5 +282,5 @@ class Browse(commands.Cog):
         )
 
 
-async def setup(bot: AnyBot) -> None:
+async def setup(bot: EtoileBot) -> None:
     await bot.add_cog(Browse(bot))

@@ -39,7 +39,7 @@ from bot.render import (
 from bot.storage.store import SHARED_SCOPE
 
 if TYPE_CHECKING:
-    from bot.client import AnyBot
+    from bot.client import EtoileBot
 
 URL = re.compile(r"^https?://\S+$")
 
@@ -273,7 +273,7 @@ class RetireView(ConfirmView):
 class Facts(
     commands.GroupCog, group_name="fact", group_description="Moderators: add, edit and retire facts"
 ):
-    def __init__(self, bot: AnyBot) -> None:
+    def __init__(self, bot: EtoileBot) -> None:
         self.bot = bot
         super().__init__()
 
@@ -422,5 +422,5 @@ class Facts(
         ]
 
 
-async def setup(bot: AnyBot) -> None:
+async def setup(bot: EtoileBot) -> None:
     await bot.add_cog(Facts(bot))

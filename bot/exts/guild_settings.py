@@ -14,7 +14,7 @@ from bot.render import NO_MENTIONS
 from bot.storage.store import GuildSettings
 
 if TYPE_CHECKING:
-    from bot.client import AnyBot
+    from bot.client import EtoileBot
 
 
 def describe(settings: GuildSettings) -> str:
@@ -46,7 +46,7 @@ class Settings(
     group_name="settings",
     group_description="Moderators: how the bot behaves in this server",
 ):
-    def __init__(self, bot: AnyBot) -> None:
+    def __init__(self, bot: EtoileBot) -> None:
         self.bot = bot
         super().__init__()
 
@@ -108,5 +108,5 @@ class Settings(
         await self._update(interaction, private_answers=visibility == "private")
 
 
-async def setup(bot: AnyBot) -> None:
+async def setup(bot: EtoileBot) -> None:
     await bot.add_cog(Settings(bot))

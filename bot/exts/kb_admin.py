@@ -22,7 +22,7 @@ from bot.render import NO_MENTIONS, truncate
 from bot.storage.store import SHARED_SCOPE
 
 if TYPE_CHECKING:
-    from bot.client import AnyBot
+    from bot.client import EtoileBot
 
 VIEW_TIMEOUT = 840
 """Under the 15 minutes an interaction token lasts, so an expired view can still be
@@ -153,7 +153,7 @@ class GapPicker(SafeView):
 class KnowledgeAdmin(
     commands.GroupCog, group_name="kb", group_description="Moderators: the knowledge base"
 ):
-    def __init__(self, bot: AnyBot) -> None:
+    def __init__(self, bot: EtoileBot) -> None:
         self.bot = bot
         super().__init__()
 
@@ -309,5 +309,5 @@ class KnowledgeAdmin(
         )
 
 
-async def setup(bot: AnyBot) -> None:
+async def setup(bot: EtoileBot) -> None:
     await bot.add_cog(KnowledgeAdmin(bot))

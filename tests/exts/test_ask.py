@@ -271,14 +271,13 @@ async def test_a_failing_button_apologises_like_a_command(harness, monkeypatch, 
 
 
 async def test_an_auto_sharded_bot_answers_too(tmp_path) -> None:
-    from bot.client import ShardedEtoileBot, create_bot
+    from bot.client import EtoileBot
     from tests.exts.conftest import make_settings
     from tests.fakediscord import running_bot, running_fake_discord
 
     async with running_fake_discord(shard_count=1) as fake:
         world = fake.create_basic_world()
-        bot = create_bot(make_settings(tmp_path, shard_count=1), guild_ready_timeout=0.05)
-        assert isinstance(bot, ShardedEtoileBot)
+        bot = EtoileBot(make_settings(tmp_path, shard_count=1), guild_ready_timeout=0.05)
         async with running_bot(fake, bot):
             await bot.tree.sync()
             handle = await fake.send_slash_command(
