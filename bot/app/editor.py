@@ -30,6 +30,7 @@ from bot.app.validation import check
 from bot.kb.export import document_data, fact_record, source_record
 from bot.kb.loader import Document, knowledge_files, parse_document
 from bot.kb.model import Fact, KnowledgeBase
+from bot.kb.roundtrip import set_items, set_value
 from bot.kb.yamlread import MAX_FILE_BYTES, Problem
 from bot.qa.folding import fold
 from bot.storage.atomic import atomic_write_text, write_all_or_nothing
@@ -39,6 +40,11 @@ MODERATOR_FILE = "facts-moderators.yaml"
 """Where owners' new shared facts go, so hand-written files keep their own order."""
 
 Record = dict[str, Any]
+
+OVERLAY_HEADER = (
+    "# Moderator edits for guild {guild_id}, written by the bot (/fact, /kb import).\n"
+    "# Hand edits are picked up too; `etoile-bot kb check` does not read this folder.\n"
+)
 
 OVERLAY_BROKEN = (
     "this server's fact file cannot be loaded, so edits from Discord are paused to keep "
@@ -371,6 +377,7 @@ class KnowledgeEditor:
         facts = {f["id"]: f for f in data.get("facts", [])}
         retired = set(data.get("retired", []))
         known_sources = {s["id"]: s for s in data.get("sources", [])}
+        current_sources = set(known_sources)
         for source in sources:
             known_sources.setdefault(source["id"], source)
         for fact_id, record in changes.items():
@@ -385,21 +392,18 @@ class KnowledgeEditor:
                     facts.pop(fact_id, None)  # back to the shared version: no override needed
                 else:
                     facts[fact_id] = record
-        new_data = {
-            "sources": list(known_sources.values()),
-            "facts": list(facts.values()),
-            "retired": sorted(retired),
-        }
+        # Written onto the file as it is on disk (checked unchanged since it was loaded),
+        # so a moderator's hand comments and order survive.
         text = (
-            f"# Moderator edits for guild {guild_id}, written by the bot (/fact, /kb import).\n"
-            "# Hand edits are picked up too; `etoile-bot kb check` does not read this folder.\n"
-            + yaml.safe_dump(
-                {k: v for k, v in new_data.items() if v},
-                allow_unicode=True,
-                sort_keys=False,
-                width=100,
-            )
+            path.read_text(encoding="utf-8")
+            if path.exists()
+            else OVERLAY_HEADER.format(guild_id=guild_id)
         )
+        added_sources = {i: s for i, s in known_sources.items() if i not in current_sources}
+        if added_sources:
+            text = set_items(text, "sources", added_sources)
+        text = set_items(text, "facts", {i: facts.get(i) for i in changes})
+        text = set_value(text, "retired", sorted(retired))
         document = parse_document(text, str(path), overlay=True)
         merged = check([document], base)
         if merged.knowledge is None:
@@ -423,18 +427,18 @@ class KnowledgeEditor:
             "# yaml-language-server: $schema=./schema.json\n# Facts added by the bot's owners from Discord.\n",
         )
         base = self.service.base
-        for source in sources:
-            if source["id"] not in base.sources:
-                texts[moderator_file] = _append_item(texts[moderator_file], "sources", source)
+        new_sources = {s["id"]: s for s in sources if s["id"] not in base.sources}
+        if new_sources:
+            texts[moderator_file] = set_items(texts[moderator_file], "sources", new_sources)
         for fact_id, record in changes.items():
             existing = base.facts.get(fact_id)
             origin = existing.origin if existing else None
             if origin is not None:
                 path = Path(origin.file)  # absolute: the service resolved its folder
                 path = next((p for p in texts if p.resolve() == path.resolve()), path)
-                texts[path] = _replace_item(texts[path], origin.line, record)
+                texts[path] = set_items(texts[path], "facts", {fact_id: record})
             elif record is not None:
-                texts[moderator_file] = _append_item(texts[moderator_file], "facts", record)
+                texts[moderator_file] = set_items(texts[moderator_file], "facts", {fact_id: record})
         documents: list[Document] = [
             parse_document(text, str(path)) for path, text in texts.items()
         ]
@@ -451,51 +455,3 @@ class KnowledgeEditor:
             self.service.load()
             return self.service.base
         return merged.knowledge
-
-
-def _dump_item(record: Record) -> str:
-    """One list item in the style of the hand-written files (two-space indent)."""
-    dumped = yaml.safe_dump([record], allow_unicode=True, sort_keys=False, width=100)
-    return "".join(
-        f"  {line}" if line.strip() else line for line in dumped.splitlines(keepends=True)
-    )
-
-
-def _replace_item(text: str, line: int, record: Record | None) -> str:
-    """Replace (or with None remove) the list item that starts on `line` (1-based)."""
-    lines = text.splitlines(keepends=True)
-    start = line - 1
-    while start > 0 and not lines[start].lstrip().startswith("- "):
-        start -= 1  # the item's mapping may start on the line of its first key
-    indent = len(lines[start]) - len(lines[start].lstrip())
-    end = start + 1
-    while end < len(lines):
-        stripped = lines[end].strip()
-        current = len(lines[end]) - len(lines[end].lstrip())
-        if stripped and not stripped.startswith("#") and current <= indent:
-            break
-        end += 1
-    while end - 1 > start and not lines[end - 1].strip():
-        end -= 1  # keep the blank lines between items
-    replacement = _dump_item(record) if record is not None else ""
-    return "".join([*lines[:start], replacement, *lines[end:]])
-
-
-def _append_item(text: str, section: str, record: Record) -> str:
-    """Append an item to a section of a file, creating the section when it is missing."""
-    if not text.endswith("\n"):
-        text += "\n"
-    if re.search(rf"^{section}:\s*$", text, flags=re.MULTILINE) is None:
-        return text + f"\n{section}:\n" + _dump_item(record)
-    # Insert at the end of the section: before the next top-level key, or at the end.
-    match = re.search(rf"^{section}:\s*\n", text, flags=re.MULTILINE)
-    assert match is not None
-    rest = text[match.end() :]
-    following = re.search(r"^[A-Za-z_]", rest, flags=re.MULTILINE)
-    cut = match.end() + (following.start() if following else len(rest))
-    return (
-        text[:cut].rstrip("\n")
-        + "\n\n"
-        + _dump_item(record)
-        + ("\n" + text[cut:] if following else "")
-    )

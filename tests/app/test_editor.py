@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import shutil
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from bot.app.editor import KnowledgeEditor, fact_version, source_from_url
 from bot.app.knowledge import KnowledgeService
 from bot.kb.export import fact_record
 from bot.kb.loader import load_directory
+from bot.settings import default_knowledge_dir
 from bot.storage.store import SHARED_SCOPE, Store
 from tests.conftest import FIXTURES
 from tests.test_hostile_input import BOMB
@@ -179,3 +181,34 @@ def test_malicious_or_broken_imports_are_refused(dirs, upload: str, expected: st
     plan = editor.plan_import(GUILD_A, upload)
     assert not plan.ok and expected in plan.summary()
     assert not editor.apply_import(GUILD_A, 1, plan).ok
+
+
+def test_adding_one_alternate_to_a_shared_fact_is_a_one_line_diff(tmp_path: Path) -> None:
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(default_knowledge_dir(), knowledge)
+    editor = open_editor((knowledge, tmp_path / "data"))
+    fact = editor.current(SHARED_SCOPE, "cast-jack")
+    path = Path(fact.origin.file)
+    before = path.read_text(encoding="utf-8").splitlines()
+    assert editor.add_alternate(SHARED_SCOPE, 1, "cast-jack", "who's jack's actor again").ok
+    after = path.read_text(encoding="utf-8").splitlines()
+    changed = [
+        line
+        for line in difflib.unified_diff(before, after, lineterm="", n=0)
+        if line.startswith(("+", "-")) and not line.startswith(("+++", "---"))
+    ]
+    assert changed == ["+      - who's jack's actor again"], changed
+
+
+def test_a_hand_comment_in_a_guild_file_survives_a_save(dirs) -> None:
+    editor = open_editor(dirs)
+    assert editor.save(GUILD_A, 1, new_fact(), expected_version=None).ok
+    overlay = editor.service.overlay_path(GUILD_A)
+    commented = overlay.read_text(encoding="utf-8").replace(
+        "facts:\n", "facts:\n  # checked by the mod team in May\n", 1
+    )
+    overlay.write_text(commented, encoding="utf-8")
+    editor.service.load()
+    other = new_fact(id="another", question="Who lit the premiere?", alternates=[])
+    assert editor.save(GUILD_A, 1, other, expected_version=None).ok
+    assert "# checked by the mod team in May" in overlay.read_text(encoding="utf-8")
