@@ -1,90 +1,62 @@
-"""The whole knowledge base as JSON or YAML, for other tools and for backups."""
+"""The knowledge base back in its file format, from the one field table of the loader.
+
+`kb export --format yaml` is a knowledge folder of one file: `kb check` passes on it and
+loading it gives the same knowledge (tests keep both true). The JSON export is the same
+data plus what other tools want ready-made (every phrasing, spoiler flags, empty fields).
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
 import yaml
 
-from bot.kb.loader import Document
-from bot.kb.model import Fact, KnowledgeBase, Quote, Source
+from bot.kb.loader import SECTIONS, Document
+from bot.kb.model import Fact, KnowledgeBase, Source
+
+Record = dict[str, Any]
 
 
-def source_record(source: Source) -> dict[str, Any]:
-    """A source in the file format (only the fields that are set)."""
-    record = {
-        "id": source.id,
-        "title": source.title,
-        "publisher": source.publisher,
-        "author": source.author,
-        "date": source.date,
-        "url": source.url,
+def record_of(section: str, item: Any) -> Record:
+    """One record in the file format: the section's fields, unset or default ones left out."""
+    defaults = {
+        f.name: f.default for f in dataclasses.fields(item) if f.default is not dataclasses.MISSING
     }
-    return {k: v for k, v in record.items() if v is not None}
+    record: Record = {}
+    for name in SECTIONS[section]:
+        value = getattr(item, name)
+        if value is None or value == () or (name in defaults and value == defaults[name]):
+            continue
+        record[name] = list(value) if isinstance(value, tuple) else value
+    return record
 
 
-def fact_record(fact: Fact) -> dict[str, Any]:
-    """A fact in the file format (only the fields that are set), ready for YAML."""
-    record: dict[str, Any] = {
-        "id": fact.id,
-        "question": fact.question,
-        "alternates": list(fact.alternates),
-        "answer": fact.answer,
-        "sources": list(fact.sources),
-        "tags": list(fact.tags),
-        "entities": list(fact.entities),
+def fact_record(fact: Fact) -> Record:
+    """A fact in the file format, ready for YAML."""
+    return record_of("facts", fact)
+
+
+def source_record(source: Source) -> Record:
+    """A source in the file format, ready for YAML."""
+    return record_of("sources", source)
+
+
+def export_data(kb: KnowledgeBase) -> dict[str, list[Record]]:
+    """Every section of the knowledge base, in the order of the file format."""
+    records: dict[str, Any] = {
+        "sources": kb.sources,
+        "people": kb.people,
+        "characters": kb.characters,
+        "entities": kb.entities,
+        "episodes": kb.episodes,
+        "facts": kb.facts,
+        "quotes": kb.quotes,
     }
-    if fact.quote:
-        record["quote"] = fact.quote
-    if fact.spoiler_episode is not None:
-        record["spoiler_episode"] = fact.spoiler_episode
-    return {k: v for k, v in record.items() if v != []}
-
-
-def _quote(quote: Quote) -> dict[str, Any]:
     return {
-        "id": quote.id,
-        "text": quote.text,
-        "speaker": quote.speaker,
-        "sources": list(quote.sources),
-        "context": quote.context,
-        "tags": list(quote.tags),
-    }
-
-
-def export_data(kb: KnowledgeBase) -> dict[str, Any]:
-    facts = []
-    for fact in kb.facts.values():
-        record = fact_record(fact)
-        record["questions"] = list(fact.questions)
-        record["spoiler"] = fact.is_spoiler
-        record.setdefault("tags", [])
-        record.setdefault("entities", [])
-        facts.append(record)
-    return {
-        "sources": [
-            {**dict.fromkeys(("author", "date", "url")), **source_record(s)}
-            for s in kb.sources.values()
-        ],
-        "facts": facts,
-        "quotes": [_quote(q) for q in kb.quotes.values()],
-        "people": [
-            {"id": p.id, "name": p.name, "aliases": list(p.aliases), "roles": list(p.roles)}
-            for p in kb.people.values()
-        ],
-        "characters": [
-            {
-                "id": c.id,
-                "name": c.name,
-                "aliases": list(c.aliases),
-                "played_by": c.played_by,
-                "billing": c.billing,
-                "description": c.description,
-            }
-            for c in kb.characters.values()
-        ],
-        "episodes": [{"number": e.number, "title": e.title} for e in kb.episodes.values()],
+        section: [record_of(section, item) for item in records[section].values()]
+        for section in SECTIONS
     }
 
 
@@ -98,8 +70,19 @@ def document_data(document: Document) -> dict[str, Any]:
 
 
 def export_json(kb: KnowledgeBase) -> str:
-    return json.dumps(export_data(kb), ensure_ascii=False, indent=2)
+    """The file format plus, for other tools, every phrasing, spoiler flags and empty fields."""
+    data = export_data(kb)
+    for record, fact in zip(data["facts"], kb.facts.values(), strict=True):
+        record |= {"questions": list(fact.questions), "spoiler": fact.is_spoiler}
+        record.setdefault("tags", [])
+        record.setdefault("entities", [])
+    data["sources"] = [{"author": None, "date": None, "url": None, **s} for s in data["sources"]]
+    for quote in data["quotes"]:
+        quote.setdefault("context", None)
+        quote.setdefault("tags", [])
+    return json.dumps(data, ensure_ascii=False, indent=2)
 
 
 def export_yaml(kb: KnowledgeBase) -> str:
+    """The whole knowledge base as one knowledge file."""
     return yaml.safe_dump(export_data(kb), allow_unicode=True, sort_keys=False, width=100)

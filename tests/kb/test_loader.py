@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
 import pytest
 
+from bot.kb.export import export_yaml
 from bot.kb.loader import assemble, load_directory, parse_document
+from bot.settings import default_knowledge_dir
 from tests.conftest import FIXTURES
 
 
@@ -168,3 +171,15 @@ def test_a_source_url_that_is_not_a_plain_web_address_is_refused(tmp_path: Path,
     )
     problems = [str(p) for p in load_directory(tmp_path).problems]
     assert any("s.yaml:5" in p and "not a plain web address" in p for p in problems), problems
+
+
+def test_the_yaml_export_is_a_valid_knowledge_file_that_loads_back_the_same(
+    tmp_path: Path,
+) -> None:
+    original = load_directory(default_knowledge_dir()).knowledge
+    assert original is not None
+    (tmp_path / "all.yaml").write_text(export_yaml(original), encoding="utf-8")
+    again = load_directory(tmp_path)
+    assert again.ok, again.problems[:3]
+    assert dataclasses.replace(again.knowledge, loaded_at=original.loaded_at) == original
+    assert export_yaml(again.knowledge) == export_yaml(original)
