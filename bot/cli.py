@@ -18,9 +18,11 @@ from bot.app.validation import check_folder
 from bot.kb.export import export_json, export_yaml
 from bot.kb.loader import Assembly
 from bot.kb.model import KnowledgeBase
+from bot.kb.schema import schema_text
 from bot.qa.engine import Engine
 from bot.qa.explain import explanation_lines
 from bot.settings import Settings, SettingsError
+from bot.storage.atomic import atomic_write_text
 from bot.terminal import chat, render_answer
 
 EXIT_PROBLEMS = 1
@@ -72,6 +74,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("directory", nargs="?", type=Path, help="folder to check")
     export = kb_commands.add_parser("export", help="print the whole knowledge base")
     export.add_argument("--format", choices=("json", "yaml"), default="json")
+    kb_commands.add_parser(
+        "schema", help="write schema.json (for editors) into the knowledge folder"
+    )
 
     commands.add_parser("run", help="run the Discord bot (needs DISCORD_TOKEN)")
     commands.add_parser("sync", help="publish the slash commands globally (needs DISCORD_TOKEN)")
@@ -176,6 +181,10 @@ def main(argv: list[str] | None = None) -> int:
         knowledge_dir = settings.knowledge_dir
         if args.command == "kb" and args.kb_command == "check":
             return _check(args.directory or knowledge_dir)
+        if args.command == "kb" and args.kb_command == "schema":
+            atomic_write_text(knowledge_dir / "schema.json", schema_text())
+            print(f"Wrote {knowledge_dir / 'schema.json'}")
+            return 0
         if args.command in ("run", "sync"):
             return _run_discord(settings, sync_only=args.command == "sync")
         if args.command is None and settings.discord_token.get_secret_value():

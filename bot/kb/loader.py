@@ -72,66 +72,252 @@ class FieldSpec:
     required: bool = False
     max_chars: int = MAX_TEXT_CHARS
     choices: tuple[str, ...] = ()
+    description: str = ""  # for people editing the files: shown by the editor, via the schema
 
 
 SECTIONS: dict[str, dict[str, FieldSpec]] = {
     "sources": {
-        "id": FieldSpec("id", True),
-        "title": FieldSpec("text", True),
-        "publisher": FieldSpec("text", True, 200),
-        "author": FieldSpec("text", False, 200),
-        "date": FieldSpec("date"),
-        "url": FieldSpec("url", False, 1000),
+        "id": FieldSpec(
+            "id",
+            True,
+            description="Short unique name for this source, cited by facts and quotes (e.g. amazon-ads-2025-05-28). Required.",
+        ),
+        "title": FieldSpec(
+            "text",
+            True,
+            description="Title of the article, video or post, as the outlet prints it. Required.",
+        ),
+        "publisher": FieldSpec(
+            "text",
+            True,
+            200,
+            description="The ORIGINAL outlet that published it (never a copy site). Required.",
+        ),
+        "author": FieldSpec(
+            "text",
+            False,
+            200,
+            description="Who wrote it, if known.",
+        ),
+        "date": FieldSpec(
+            "date",
+            description='Publication date, in quotes: "YYYY", "YYYY-MM" or "YYYY-MM-DD". Leave out when unknown.',
+        ),
+        "url": FieldSpec(
+            "url",
+            False,
+            1000,
+            description="Link to the publisher's own page (http:// or https://). Leave out when only a copy on another site was found.",
+        ),
     },
     "people": {
-        "id": FieldSpec("id", True),
-        "name": FieldSpec("text", True, 100),
-        "aliases": FieldSpec("texts", False, 100),
-        "roles": FieldSpec("texts", False, 50),
-        "about": FieldSpec("text"),
-        "sources": FieldSpec("ids"),
+        "id": FieldSpec(
+            "id",
+            True,
+            description="Short unique name for this person (e.g. lou-de-laage), used by characters, facts and quotes. Required.",
+        ),
+        "name": FieldSpec(
+            "text",
+            True,
+            100,
+            description="The person's name, spelled correctly (accents included). Required.",
+        ),
+        "aliases": FieldSpec(
+            "texts",
+            False,
+            100,
+            description="Other spellings, nicknames and common misspellings fans type.",
+        ),
+        "roles": FieldSpec(
+            "texts",
+            False,
+            50,
+            description="What they do: actor, creator, producer, crew, dancer...",
+        ),
+        "about": FieldSpec(
+            "text",
+            description="Optional one-sentence description of who they are.",
+        ),
+        "sources": FieldSpec(
+            "ids",
+            description="Ids of sources (from the sources section) that back this entry.",
+        ),
     },
     "characters": {
-        "id": FieldSpec("id", True),
-        "name": FieldSpec("text", True, 100),
-        "aliases": FieldSpec("texts", False, 100),
-        "played_by": FieldSpec("id"),
-        "billing": FieldSpec("choice", choices=BILLINGS),
-        "description": FieldSpec("text"),
-        "sources": FieldSpec("ids"),
+        "id": FieldSpec(
+            "id",
+            True,
+            description="Short unique name for this character (e.g. cheyenne-toussaint), used by facts. Required.",
+        ),
+        "name": FieldSpec(
+            "text",
+            True,
+            100,
+            description="The character's full name, spelled as in the show. Required.",
+        ),
+        "aliases": FieldSpec(
+            "texts",
+            False,
+            100,
+            description="First names, nicknames and misspellings fans use for this character.",
+        ),
+        "played_by": FieldSpec(
+            "id",
+            description="Id of the person (from the people section) who plays the character. Leave out when unknown.",
+        ),
+        "billing": FieldSpec(
+            "choice",
+            choices=BILLINGS,
+            description="How big the part is: main, recurring, guest or cameo.",
+        ),
+        "description": FieldSpec(
+            "text",
+            description="One sentence on who the character is.",
+        ),
+        "sources": FieldSpec(
+            "ids",
+            description="Ids of sources (from the sources section) that back this entry.",
+        ),
     },
     "entities": {
-        "id": FieldSpec("id", True),
-        "name": FieldSpec("text", True, 100),
-        "kind": FieldSpec("choice", True, choices=ENTITY_KINDS),
-        "aliases": FieldSpec("texts", False, 100),
-        "in_universe": FieldSpec("bool"),
+        "id": FieldSpec(
+            "id",
+            True,
+            description="Short unique name for this thing (e.g. metropolitan-ballet-theater), used by facts. Required.",
+        ),
+        "name": FieldSpec(
+            "text",
+            True,
+            100,
+            description="Its usual name. Required.",
+        ),
+        "kind": FieldSpec(
+            "choice",
+            True,
+            choices=ENTITY_KINDS,
+            description="What it is: company, place, show, work, event or organisation. Required.",
+        ),
+        "aliases": FieldSpec(
+            "texts",
+            False,
+            100,
+            description="Other names, abbreviations and misspellings fans use.",
+        ),
+        "in_universe": FieldSpec(
+            "bool",
+            description="Set to false for shows and works other than Étoile, so the bot does not answer questions about them with an Étoile fact.",
+        ),
     },
     "episodes": {
-        "number": FieldSpec("int", True),
-        "title": FieldSpec("text", True, 100),
-        "sources": FieldSpec("ids"),
+        "number": FieldSpec(
+            "int",
+            True,
+            description="Episode number, from 1 to 999. Required.",
+        ),
+        "title": FieldSpec(
+            "text",
+            True,
+            100,
+            description="The episode's title. Required.",
+        ),
+        "sources": FieldSpec(
+            "ids",
+            description="Ids of sources (from the sources section) that back this entry.",
+        ),
     },
     "facts": {
-        "id": FieldSpec("id", True),
-        "question": FieldSpec("text", True, MAX_QUESTION_CHARS),
-        "alternates": FieldSpec("texts", False, MAX_QUESTION_CHARS),
-        "answer": FieldSpec("text", True, MAX_ANSWER_CHARS),
-        "sources": FieldSpec("ids", True),
-        "tags": FieldSpec("texts", False, 50),
-        "entities": FieldSpec("ids"),
-        "quote": FieldSpec("id"),
-        "spoiler_episode": FieldSpec("int"),
+        "id": FieldSpec(
+            "id",
+            True,
+            description="Short unique name for this fact (e.g. cast-cheyenne). Required.",
+        ),
+        "question": FieldSpec(
+            "text",
+            True,
+            MAX_QUESTION_CHARS,
+            description="The main question this fact answers, as a fan would ask it. Required.",
+        ),
+        "alternates": FieldSpec(
+            "texts",
+            False,
+            MAX_QUESTION_CHARS,
+            description="Other ways fans ask the same question: short forms, French, slang, typos.",
+        ),
+        "answer": FieldSpec(
+            "text",
+            True,
+            MAX_ANSWER_CHARS,
+            description="One to three sentences, paraphrased from the sources, nothing invented. Required.",
+        ),
+        "sources": FieldSpec(
+            "ids",
+            True,
+            description="Ids of the sources (from the sources section) the answer comes from. At least one. Required.",
+        ),
+        "tags": FieldSpec(
+            "texts",
+            False,
+            50,
+            description="Topic words for grouping facts (e.g. cast, creators, release).",
+        ),
+        "entities": FieldSpec(
+            "ids",
+            description="Ids of the people, characters and entities the fact is about.",
+        ),
+        "quote": FieldSpec(
+            "id",
+            description="Optional id of a quote (from the quotes section) shown with the answer.",
+        ),
+        "spoiler_episode": FieldSpec(
+            "int",
+            description="The episode (1-999) whose plot this answer reveals; leave out if it spoils nothing.",
+        ),
     },
     "quotes": {
-        "id": FieldSpec("id", True),
-        "text": FieldSpec("text", True, MAX_QUOTE_CHARS),
-        "speaker": FieldSpec("id", True),
-        "sources": FieldSpec("ids", True),
-        "context": FieldSpec("text"),
-        "tags": FieldSpec("texts", False, 50),
+        "id": FieldSpec(
+            "id",
+            True,
+            description="Short unique name for this quote (e.g. q-toilet-paper), used by facts. Required.",
+        ),
+        "text": FieldSpec(
+            "text",
+            True,
+            MAX_QUOTE_CHARS,
+            description="The exact words, verbatim as the source prints them (same apostrophes and dashes). Required.",
+        ),
+        "speaker": FieldSpec(
+            "id",
+            True,
+            description="Id of the person (from the people section) who said it. Required.",
+        ),
+        "sources": FieldSpec(
+            "ids",
+            True,
+            description="Ids of the sources (from the sources section) that print the quote. At least one. Required.",
+        ),
+        "context": FieldSpec(
+            "text",
+            description="One sentence on when and why it was said.",
+        ),
+        "tags": FieldSpec(
+            "texts",
+            False,
+            50,
+            description="Topic words for the quote (e.g. renewal, ballet).",
+        ),
     },
 }
+SECTION_DESCRIPTIONS = {
+    "sources": "Where facts come from: articles, interviews, videos. Each entry has an id that facts, quotes, people and episodes cite.",
+    "people": "Real people: cast, creators, producers, crew.",
+    "characters": "Characters of Étoile, with the person who plays them.",
+    "entities": "Anything else a question can name: companies, places, other shows, works, events, organisations.",
+    "episodes": "Episodes of Étoile, by number.",
+    "facts": "One answer to one question each, with the sources it comes from.",
+    "quotes": "Exact words someone said, with the speaker and the source.",
+    "retired": "Guild overlays only: ids of shared facts this server has switched off. Not allowed in the shared knowledge folder.",
+}
+"""What each part of a knowledge file is for (shown by editors through the schema)."""
 OVERLAY_ONLY = ("retired",)
 
 _RECORD_TYPES: dict[str, Callable[..., Any]] = {

@@ -1,7 +1,8 @@
 """knowledge/schema.json: the editor's as-you-type check must agree with the loader.
 
-The loader (`bot.kb.loader`) is the authority; the JSON Schema mirrors its `SECTIONS`
-so that VS Code and JetBrains flag the same mistakes `etoile-bot kb check` reports.
+The loader's field table (`bot.kb.loader.SECTIONS`) is the one source: the JSON Schema is
+generated from it (`etoile-bot kb schema`), so VS Code and JetBrains flag the same
+mistakes `etoile-bot kb check` reports.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from jsonschema import Draft202012Validator
+from jsonschema import Draft7Validator
 
 from bot.kb.loader import (
     DATE_PATTERN,
@@ -24,6 +25,7 @@ from bot.kb.loader import (
     FieldSpec,
     parse_document,
 )
+from bot.kb.schema import schema_text
 from bot.kb.yamlread import read_yaml_text
 from bot.settings import default_knowledge_dir
 from tests.conftest import FIXTURES
@@ -39,8 +41,8 @@ def schema() -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def validator(schema: dict[str, Any]) -> Draft202012Validator:
-    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+def validator(schema: dict[str, Any]) -> Draft7Validator:
+    return Draft7Validator(schema, format_checker=Draft7Validator.FORMAT_CHECKER)
 
 
 def _as_editor_sees(value: Any) -> Any:
@@ -54,7 +56,7 @@ def _as_editor_sees(value: Any) -> Any:
     return value
 
 
-def _schema_errors(validator: Draft202012Validator, text: str) -> list[str]:
+def _schema_errors(validator: Draft7Validator, text: str) -> list[str]:
     # The bot's own reader (libyaml), not yaml.safe_load: pure-Python PyYAML refuses a
     # '?' inside a flow list (`[Who plays Jack?, ...]`), which libyaml and editors accept.
     data = _as_editor_sees(read_yaml_text(text, "x.yaml"))
@@ -71,10 +73,10 @@ def _knowledge_files() -> list[Path]:
 # --- the schema itself ------------------------------------------------------------------
 
 
-def test_the_schema_is_a_valid_draft_2020_12_schema(schema: dict[str, Any]) -> None:
-    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+def test_the_schema_is_a_valid_draft_07_schema(schema: dict[str, Any]) -> None:
+    assert schema["$schema"] == "http://json-schema.org/draft-07/schema#"
     assert schema["$id"] and schema["title"]
-    Draft202012Validator.check_schema(schema)
+    Draft7Validator.check_schema(schema)
 
 
 def test_every_property_has_a_description(schema: dict[str, Any]) -> None:
@@ -89,7 +91,7 @@ def test_every_property_has_a_description(schema: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("path", _knowledge_files(), ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_knowledge_files_validate_against_the_schema(
-    validator: Draft202012Validator, path: Path
+    validator: Draft7Validator, path: Path
 ) -> None:
     errors = _schema_errors(validator, path.read_text(encoding="utf-8"))
     assert not errors, "\n".join(errors)
@@ -133,7 +135,7 @@ BROKEN = {
 
 @pytest.mark.parametrize("text", BROKEN.values(), ids=BROKEN.keys())
 def test_broken_documents_are_rejected_by_schema_and_loader(
-    validator: Draft202012Validator, text: str
+    validator: Draft7Validator, text: str
 ) -> None:
     assert _schema_errors(validator, text), "the schema accepted it"
     assert parse_document(text, "x.yaml").problems, "the loader accepted it"
@@ -154,13 +156,13 @@ ACCEPTED = {
 
 @pytest.mark.parametrize("text", ACCEPTED.values(), ids=ACCEPTED.keys())
 def test_valid_documents_are_accepted_by_schema_and_loader(
-    validator: Draft202012Validator, text: str
+    validator: Draft7Validator, text: str
 ) -> None:
     assert not _schema_errors(validator, text)
     assert not parse_document(text, "x.yaml").problems
 
 
-def test_retired_is_allowed_for_guild_overlays(validator: Draft202012Validator) -> None:
+def test_retired_is_allowed_for_guild_overlays(validator: Draft7Validator) -> None:
     text = "retired: [cast-jack, cast-cheyenne]\n"
     assert not _schema_errors(validator, text)
     assert not parse_document(text, "x.yaml", overlay=True).problems
@@ -224,3 +226,9 @@ def test_field_rules_match_the_loader(schema: dict[str, Any], section: str) -> N
                 _check_scalar(element_kind, spec, element, where)
         else:
             _check_scalar(spec.kind, spec, sub, where)
+
+
+def test_the_committed_schema_is_the_one_generated_from_the_loader() -> None:
+    # Regenerate with: etoile-bot kb schema
+    assert SCHEMA_PATH.read_text(encoding="utf-8") == schema_text()
+    assert json.loads(schema_text())["$schema"] == "http://json-schema.org/draft-07/schema#"
