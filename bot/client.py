@@ -182,7 +182,6 @@ class EtoileBot(commands.AutoShardedBot):
         self.cooldown = commands.CooldownMapping.from_cooldown(
             1, settings.cooldown_seconds, _by_user_id
         )
-        self._watch_task: asyncio.Task[None] | None = None
         self._startup_notice: asyncio.Task[None] | None = None
 
     async def setup_hook(self) -> None:
@@ -206,7 +205,8 @@ class EtoileBot(commands.AutoShardedBot):
             bot.tree.copy_global_to(guild=guild)
             synced = await bot.tree.sync(guild=guild)
             log.info("Synced %d commands to the development guild %s", len(synced), guild.id)
-        self._watch_task = asyncio.create_task(self._watch_knowledge(), name="knowledge-watch")
+        self.watch_knowledge.change_interval(seconds=self.settings.watch_interval_seconds)
+        self.watch_knowledge.start()
         self.forget_old_questions.start()
         if self.knowledge.last_report.problems:
             # Start-up found broken files (a guild's overlay, a hand edit): the owners
@@ -227,22 +227,25 @@ class EtoileBot(commands.AutoShardedBot):
         if deleted:
             log.info("Deleted %d questions and ratings past the retention period", deleted)
 
-    async def _watch_knowledge(self) -> None:
-        """Pick up hand edits of the knowledge files while the bot runs."""
-        while True:
-            await asyncio.sleep(self.settings.watch_interval_seconds)
-            try:
-                report = await asyncio.to_thread(self.knowledge.reload_if_changed)
-            except Exception:
-                log.exception("Knowledge watch failed; will try again")
-                continue
-            if report.changed or report.problems:
-                log.info("Knowledge reloaded from disk (%d problems)", len(report.problems))
-            if report.problems:
-                await self.notify_owners(
-                    "A knowledge file failed validation; the last good version keeps answering:\n"
-                    + "\n".join(f"• {p}" for p in report.problems[:10])
-                )
+    @tasks.loop(seconds=2.0)
+    async def watch_knowledge(self) -> None:
+        """Pick up hand edits of the knowledge files while the bot runs.
+
+        Polling stays right here: a stat per file every few seconds is cheap, and it works
+        on every file system (a bind mount or NFS share may never deliver inotify events).
+        """
+        try:
+            report = await asyncio.to_thread(self.knowledge.reload_if_changed)
+        except Exception:
+            log.exception("Knowledge watch failed; will try again")
+            return
+        if report.changed or report.problems:
+            log.info("Knowledge reloaded from disk (%d problems)", len(report.problems))
+        if report.problems:
+            await self.notify_owners(
+                "A knowledge file failed validation; the last good version keeps answering:\n"
+                + "\n".join(f"• {p}" for p in report.problems[:10])
+            )
 
     def owner_ids_all(self) -> set[int]:
         """OWNER_IDS plus the application's owner (or team), fetched by discord.py at login."""
@@ -269,8 +272,7 @@ class EtoileBot(commands.AutoShardedBot):
         listener, never looked up as commands (which logged CommandNotFound each time)."""
 
     async def close(self) -> None:
-        if self._watch_task:
-            self._watch_task.cancel()
+        self.watch_knowledge.cancel()
         self.forget_old_questions.cancel()
         await super().close()
         if hasattr(self, "db"):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
@@ -10,8 +10,8 @@ from discord.ext import commands
 from rapidfuzz import fuzz, process
 
 from bot import __version__
-from bot.client import SafeView
 from bot.kb.model import KnowledgeBase
+from bot.paginator import Paginator
 from bot.qa.folding import fold
 from bot.qa.lookup import (
     cast_list,
@@ -30,7 +30,6 @@ from bot.render import (
     NO_MENTIONS,
     citations_field,
     cite,
-    paginate,
     render_quote,
     spoiler,
     truncate,
@@ -58,51 +57,6 @@ def fuzzy_choices(options: list[str], current: str) -> list[app_commands.Choice[
         )
         for o in picked
     ]
-
-
-class SourcesPager(SafeView):
-    """Previous/next buttons over the pages of sources; only the viewer can turn them."""
-
-    def __init__(self, pages: list[str], viewer_id: int) -> None:
-        super().__init__(timeout=600)
-        self.pages = pages
-        self.viewer_id = viewer_id
-        self.page = 0
-        self._sync_buttons()
-
-    def embed(self) -> discord.Embed:
-        embed = discord.Embed(
-            title="Sources the bot cites", description=self.pages[self.page], colour=COLOUR
-        )
-        embed.set_footer(text=f"Page {self.page + 1} of {len(self.pages)}")
-        return embed
-
-    def _sync_buttons(self) -> None:
-        self.previous.disabled = self.page == 0
-        self.next.disabled = self.page >= len(self.pages) - 1
-
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        if interaction.user.id != self.viewer_id:
-            await interaction.response.send_message(
-                "Run /sources to browse them yourself.", ephemeral=True
-            )
-            return False
-        return True
-
-    async def _turn(self, interaction: discord.Interaction, step: int) -> None:
-        self.page = max(0, min(len(self.pages) - 1, self.page + step))
-        self._sync_buttons()
-        await interaction.response.edit_message(embed=self.embed(), view=self)
-
-    @discord.ui.button(label="Previous", emoji="◀️", style=discord.ButtonStyle.secondary)
-    async def previous(
-        self, interaction: discord.Interaction, button: discord.ui.Button[Any]
-    ) -> None:
-        await self._turn(interaction, -1)
-
-    @discord.ui.button(label="Next", emoji="▶️", style=discord.ButtonStyle.secondary)
-    async def next(self, interaction: discord.Interaction, button: discord.ui.Button[Any]) -> None:
-        await self._turn(interaction, 1)
 
 
 class Browse(commands.Cog):
@@ -240,11 +194,9 @@ class Browse(commands.Cog):
     @app_commands.command(name="sources", description="The sources the bot's answers come from")
     async def sources(self, interaction: discord.Interaction) -> None:
         kb = self._kb(interaction)
-        pages = paginate([cite(s) for s in kb.sources.values()], per_page=10)
-        pager = SourcesPager(pages, interaction.user.id)
-        await interaction.response.send_message(
-            embed=pager.embed(), view=pager, ephemeral=True, allowed_mentions=NO_MENTIONS
-        )
+        lines = [cite(s) for s in kb.sources.values()]
+        pager = Paginator("Sources the bot cites", lines, interaction.user.id, command="/sources")
+        await pager.start(interaction)
 
     @app_commands.command(
         name="about", description="What this bot is and how to report a wrong answer"

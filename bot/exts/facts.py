@@ -23,6 +23,7 @@ from bot.app.editor import EditResult, fact_version, new_fact_id, source_from_ur
 from bot.client import SafeView
 from bot.kb.export import fact_record
 from bot.kb.model import Fact
+from bot.paginator import Paginator
 from bot.permissions import edit_scope
 from bot.qa.engine import fact_answer
 from bot.qa.folding import fold
@@ -374,18 +375,16 @@ class Facts(
             )
             return
         lines = []
-        for entry in entries[:15]:
+        for entry in entries:
             after = (entry.after or {}).get("answer")
             detail = f" → “{truncate(after, 120)}”" if after and entry.action != "retire" else ""
             lines.append(
                 f"<t:{int(entry.created_at)}:f> **{entry.action}** by <@{entry.actor_id}>{detail}"
             )
-        embed = discord.Embed(
-            title=f"History of {truncate(id, 200)}", description=truncate("\n".join(lines), 4000)
+        pager = Paginator(
+            f"History of {truncate(id, 200)}", lines, interaction.user.id, command="/fact history"
         )
-        await interaction.response.send_message(
-            embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS
-        )
+        await pager.start(interaction)
 
     @app_commands.command(
         name="undo", description="Put a fact back as it was before its last change"

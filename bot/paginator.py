@@ -1,0 +1,61 @@
+"""One paginator for every long list the bot shows (sources, a fact's history)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+
+from bot.client import SafeView
+from bot.render import COLOUR, paginate
+
+
+class Paginator(SafeView):
+    """Previous/next buttons over pages of whole lines; only the viewer can turn them."""
+
+    def __init__(
+        self, title: str, lines: list[str], viewer_id: int, *, command: str, per_page: int = 10
+    ) -> None:
+        super().__init__(timeout=600)
+        self.title = title
+        self.pages = paginate(lines, per_page=per_page)
+        self.viewer_id = viewer_id
+        self.command = command  # what another member should run to browse it themselves
+        self.page = 0
+        self._sync_buttons()
+
+    async def start(self, interaction: discord.Interaction) -> None:
+        """Show the first page privately to the one who asked."""
+        await self.send(interaction, embed=self.embed())
+
+    def embed(self) -> discord.Embed:
+        embed = discord.Embed(title=self.title, description=self.pages[self.page], colour=COLOUR)
+        embed.set_footer(text=f"Page {self.page + 1} of {len(self.pages)}")
+        return embed
+
+    def _sync_buttons(self) -> None:
+        self.previous.disabled = self.page == 0
+        self.next.disabled = self.page >= len(self.pages) - 1
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if interaction.user.id != self.viewer_id:
+            await interaction.response.send_message(
+                f"Run {self.command} to browse it yourself.", ephemeral=True
+            )
+            return False
+        return True
+
+    async def _turn(self, interaction: discord.Interaction, step: int) -> None:
+        self.page = max(0, min(len(self.pages) - 1, self.page + step))
+        self._sync_buttons()
+        await interaction.response.edit_message(embed=self.embed(), view=self)
+
+    @discord.ui.button(label="Previous", emoji="◀️", style=discord.ButtonStyle.secondary)
+    async def previous(
+        self, interaction: discord.Interaction, button: discord.ui.Button[Any]
+    ) -> None:
+        await self._turn(interaction, -1)
+
+    @discord.ui.button(label="Next", emoji="▶️", style=discord.ButtonStyle.secondary)
+    async def next(self, interaction: discord.Interaction, button: discord.ui.Button[Any]) -> None:
+        await self._turn(interaction, 1)
