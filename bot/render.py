@@ -12,6 +12,7 @@ import discord
 
 from bot.kb.citations import citation_line
 from bot.kb.model import KnowledgeBase, Quote, Source
+from bot.presentation import present
 from bot.qa.answer import Answer, Outcome
 
 CONTENT_LIMIT = 2000
@@ -89,13 +90,15 @@ def quote_block(quote: Quote, speaker: str) -> str:
 
 
 def render_answer(answer: Answer, *, hide_spoilers: bool = True) -> Rendered:
-    if answer.outcome is Outcome.ABSTAIN:
+    """An answer as an embed (and a spoiler warning), within every Discord limit."""
+    shown = present(answer)
+    if shown.outcome is Outcome.ABSTAIN:
         return Rendered(
             None, discord.Embed(description=ABSTAIN_TEXT, colour=discord.Colour.light_grey())
         )
-    if answer.outcome is Outcome.CHOICES:
+    if shown.outcome is Outcome.CHOICES:
         lines = "\n".join(
-            f"{n}. {choice_label(c.question, c.spoiler)}" for n, c in enumerate(answer.choices, 1)
+            f"{n}. {choice_label(c.question, c.spoiler)}" for n, c in enumerate(shown.choices, 1)
         )
         embed = discord.Embed(
             title="Did you mean one of these?",
@@ -103,31 +106,23 @@ def render_answer(answer: Answer, *, hide_spoilers: bool = True) -> Rendered:
             colour=discord.Colour.blurple(),
         )
         return Rendered(None, embed)
-    fact = answer.fact
-    is_spoiler = answer.spoiler and hide_spoilers
-    if fact is not None:
-        title = f"Spoiler: episode {fact.spoiler_episode}" if is_spoiler else fact.question
-        body = fact.answer
-        quote = answer.quote
-    else:
-        title = f"A quote by {answer.speaker}"
-        body = ""
-        quote = answer.quote
-    quote_text = quote_block(quote, answer.speaker or "") if quote else ""
-    citations = citations_field([cite(s) for s in answer.citations])
-    footer = f"{'fact' if fact else 'quote'} {answer.id} · 👎 Wrong tells the moderators"
+    is_spoiler = shown.spoiler and hide_spoilers
+    title = f"Spoiler: episode {shown.spoiler_episode}" if is_spoiler else shown.title
+    quote_text = quote_block(shown.quote, shown.speaker) if shown.quote else ""
+    citations = citations_field([cite(s) for s in shown.citations])
+    footer = f"{shown.reference} · 👎 Wrong tells the moderators"
     room = min(
         DESCRIPTION_LIMIT,
         EMBED_TOTAL_LIMIT - len(title) - len(citations) - len("Sources") - len(footer),
     )
     parts: list[str] = []
-    if body:
+    if shown.body:
         quote_room = len(quote_text) + 2 if quote_text else 0
         budget = room - quote_room - (4 if is_spoiler else 0)
         if budget < 100 and quote_text:  # a huge quote: shorten the quote, keep the answer
             quote_text = truncate(quote_text, max(0, room // 2))
             budget = room - len(quote_text) - 2 - (4 if is_spoiler else 0)
-        text = truncate(body, budget)
+        text = truncate(shown.body, budget)
         parts.append(spoiler(text) if is_spoiler else text)
     if quote_text:
         parts.append(truncate(quote_text, room - sum(len(p) + 2 for p in parts)))
@@ -139,8 +134,8 @@ def render_answer(answer: Answer, *, hide_spoilers: bool = True) -> Rendered:
     embed.add_field(name="Sources", value=citations, inline=False)
     embed.set_footer(text=truncate(footer, FOOTER_LIMIT))
     content = None
-    if answer.spoiler:
-        content = f"⚠️ **Spoiler for episode {fact.spoiler_episode}** below." if fact else None
+    if shown.spoiler:
+        content = f"⚠️ **Spoiler for episode {shown.spoiler_episode}** below."
     return Rendered(content, embed)
 
 

@@ -11,6 +11,7 @@ from typing import TextIO
 
 from bot.kb.citations import citation_line
 from bot.kb.model import KnowledgeBase, Quote
+from bot.presentation import present
 from bot.qa.answer import Answer, Outcome
 from bot.qa.engine import Engine
 from bot.qa.lookup import find_quotes, random_quote
@@ -42,26 +43,28 @@ def render_quote(kb: KnowledgeBase, quote: Quote) -> str:
 
 
 def render_answer(answer: Answer) -> str:
-    if answer.outcome is Outcome.ABSTAIN:
+    """An answer as wrapped plain text, the same content as the Discord embed."""
+    shown = present(answer)
+    if shown.outcome is Outcome.ABSTAIN:
         return (
             "I don't know that one. I answer questions about the series Étoile: its cast, "
             "creators, production, episodes and what the people behind it said."
         )
-    if answer.outcome is Outcome.CHOICES:
-        offered = [f"  {n}. {c.question}" for n, c in enumerate(answer.choices, 1)]
+    if shown.outcome is Outcome.CHOICES:
+        offered = [f"  {n}. {c.question}" for n, c in enumerate(shown.choices, 1)]
         return "\n".join(["I'm not sure which you mean. Did you mean:", *offered])
     lines: list[str] = []
-    if answer.spoiler:
-        lines.append(f"[Spoiler for episode {answer.spoiler_episode}]")
-    if answer.fact is not None:
-        lines.append(_wrap(answer.fact.answer))
-        if answer.quote is not None:
-            lines += ["", _wrap(f"“{answer.quote.text}”", "  "), f"    — {answer.speaker}"]
-    else:
-        lines.append(_wrap(answer.text))
-    if answer.citations:
+    if shown.spoiler:
+        lines.append(f"[Spoiler for episode {shown.spoiler_episode}]")
+    if shown.body:
+        lines.append(_wrap(shown.body))
+    if shown.quote is not None:
+        if lines:
+            lines.append("")
+        lines += [_wrap(f"“{shown.quote.text}”", "  "), f"    — {shown.speaker}"]
+    if shown.citations:
         lines.append("Sources:")
-        lines += [f"  • {citation_line(s, markdown=False)}" for s in answer.citations]
+        lines += [f"  • {citation_line(s, markdown=False)}" for s in shown.citations]
     return "\n".join(lines)
 
 
