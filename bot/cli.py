@@ -173,6 +173,7 @@ def _run_discord(settings: Settings, sync_only: bool) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Entry point of the etoile-bot command; returns the process exit status."""
     args = _parser().parse_args(argv)
     try:
         settings = _settings()

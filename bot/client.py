@@ -53,9 +53,12 @@ def intents(settings: Settings) -> discord.Intents:
 
 
 class EtoileTree(app_commands.CommandTree):
+    """Command tree whose failures end in a private message to the user, not silence."""
+
     async def on_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
+        """Show refusals as they are; log any other failure and apologise to the user."""
         if isinstance(error, app_commands.CheckFailure):
             await send_private(interaction, str(error) or "You can't use this command here.")
             return
@@ -93,6 +96,7 @@ class SafeView(discord.ui.View):
         return None
 
     async def on_timeout(self) -> None:
+        """Disable the buttons when the view expires, so a late press cannot fail."""
         for item in self.children:
             if isinstance(item, discord.ui.Button | discord.ui.Select):
                 item.disabled = True
@@ -108,6 +112,7 @@ class SafeView(discord.ui.View):
     async def on_error(
         self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]
     ) -> None:
+        """Log a failed button or menu and apologise to the user instead of failing silently."""
         log.error(
             "Component %s failed for user %s",
             getattr(item, "custom_id", item),
@@ -125,6 +130,7 @@ def apologise_on_error(callback: Callback) -> Callback:
 
     @functools.wraps(callback)
     async def wrapper(self: object, interaction: discord.Interaction) -> None:
+        """Run the button's callback, logging any failure and apologising to the user."""
         try:
             await callback(self, interaction)
         except Exception:
@@ -185,6 +191,7 @@ class EtoileBot(commands.AutoShardedBot):
         self._startup_notice: asyncio.Task[None] | None = None
 
     async def setup_hook(self) -> None:
+        """Load the knowledge, store and extensions, and start the background tasks at login."""
         if self._on_login is not None:
             self._on_login()
         bot = self
@@ -259,6 +266,7 @@ class EtoileBot(commands.AutoShardedBot):
         return owners
 
     async def notify_owners(self, text: str) -> None:
+        """DM every owner, so knowledge problems reach someone who can fix them."""
         bot = self
         for owner_id in self.owner_ids_all():
             try:
@@ -272,6 +280,7 @@ class EtoileBot(commands.AutoShardedBot):
         listener, never looked up as commands (which logged CommandNotFound each time)."""
 
     async def close(self) -> None:
+        """Stop the background tasks and close the store cleanly on shutdown."""
         self.watch_knowledge.cancel()
         self.forget_old_questions.cancel()
         await super().close()

@@ -29,6 +29,7 @@ class Paginator(SafeView):
         await self.send(interaction, embed=self.embed())
 
     def embed(self) -> discord.Embed:
+        """The current page as an embed, with its page number."""
         embed = discord.Embed(title=self.title, description=self.pages[self.page], colour=COLOUR)
         embed.set_footer(text=f"Page {self.page + 1} of {len(self.pages)}")
         return embed
@@ -38,6 +39,7 @@ class Paginator(SafeView):
         self.next.disabled = self.page >= len(self.pages) - 1
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        """Keep other members from turning the pages, and tell them how to browse themselves."""
         if interaction.user.id != self.viewer_id:
             await interaction.response.send_message(
                 f"Run {self.command} to browse it yourself.", ephemeral=True
@@ -54,8 +56,10 @@ class Paginator(SafeView):
     async def previous(
         self, interaction: discord.Interaction, button: discord.ui.Button[Any]
     ) -> None:
+        """Show the previous page."""
         await self._turn(interaction, -1)
 
     @discord.ui.button(label="Next", emoji="▶️", style=discord.ButtonStyle.secondary)
     async def next(self, interaction: discord.Interaction, button: discord.ui.Button[Any]) -> None:
+        """Show the next page."""
         await self._turn(interaction, 1)

@@ -27,6 +27,7 @@ class Refused(app_commands.CheckFailure):
 
 
 def is_owner(bot: EtoileBot, user_id: int) -> bool:
+    """Whether the user owns the bot, which allows shared-base edits and owner commands."""
     return user_id in bot.owner_ids_all()
 
 
@@ -76,6 +77,7 @@ async def edit_scope(bot: EtoileBot, interaction: discord.Interaction, shared: b
 
 
 def require_owner(bot: EtoileBot, interaction: discord.Interaction) -> None:
+    """Refuse the command unless one of the bot's owners runs it."""
     if not is_owner(bot, interaction.user.id):
         raise _refuse(interaction, "Only the bot's owners can do that.")
 

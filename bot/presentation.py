@@ -16,12 +16,16 @@ from bot.qa.answer import Answer, Outcome
 
 @dataclass(frozen=True, slots=True)
 class Choice:
+    """One choice offered on a close call, as both renderers show it."""
+
     question: str
     spoiler: bool  # a choice never shows a spoiler question in the clear
 
 
 @dataclass(frozen=True, slots=True)
 class Presented:
+    """What to show for an answer; the Discord and terminal renderers both draw it."""
+
     outcome: Outcome
     title: str  # the fact's question, or "A quote by …"
     body: str  # the answer ("" for a quote on its own)
@@ -34,6 +38,7 @@ class Presented:
 
     @property
     def spoiler(self) -> bool:
+        """Whether the answer reveals plot and must be hidden or flagged."""
         return self.spoiler_episode is not None
 
 

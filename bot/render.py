@@ -86,6 +86,7 @@ class Rendered:
 
 
 def quote_block(quote: Quote, speaker: str) -> str:
+    """A quote and its speaker as a Markdown block quote."""
     return f"> “{quote.text}”\n> — **{speaker}**"
 
 
@@ -145,6 +146,7 @@ def choice_label(question: str, is_spoiler: bool, limit: int = CHOICE_NAME_LIMIT
 
 
 def render_quote(kb: KnowledgeBase, quote: Quote) -> Rendered:
+    """A quote as an embed with its context and source, for /quote."""
     speaker = kb.speaker_name(quote)
     embed = discord.Embed(
         title=truncate(f"A quote by {speaker}", TITLE_LIMIT),

@@ -55,6 +55,7 @@ def redact_tokens(record: logging.LogRecord) -> bool:
 
 
 def run_bot(settings: Settings, *, sync_only: bool = False) -> int:
+    """Run the Discord bot (or only sync commands), turning failures into one-line errors."""
     token = settings.discord_token.get_secret_value()
     if not token:
         print(f"error: DISCORD_TOKEN is not set. {TOKEN_HELP}", file=sys.stderr)

@@ -34,6 +34,7 @@ def _wrap(text: str, indent: str = "") -> str:
 
 
 def render_quote(kb: KnowledgeBase, quote: Quote) -> str:
+    """A quote with its context and sources as plain text, for the chat's /quote."""
     lines = [_wrap(f"“{quote.text}”", "  "), f"    — {kb.speaker_name(quote)}"]
     if quote.context:
         lines.append(_wrap(quote.context, "    "))
@@ -69,6 +70,7 @@ def render_answer(answer: Answer) -> str:
 
 
 def render_sources(kb: KnowledgeBase) -> str:
+    """Every source as one plain-text line, for the chat's /sources."""
     return "\n".join(f"• {citation_line(s, markdown=False)}" for s in kb.sources.values())
 
 
@@ -83,6 +85,7 @@ def _enable_line_editing(history: Path | None) -> Callable[[], None]:
             readline.read_history_file(history)
 
     def save() -> None:
+        """Save the chat history so arrow keys can recall it next session."""
         if history is not None:
             with contextlib.suppress(OSError):
                 history.parent.mkdir(parents=True, exist_ok=True)

@@ -59,6 +59,8 @@ CHANGED_ON_DISK = (
 
 @dataclass(frozen=True)
 class EditResult:
+    """Outcome of a moderator's edit, with the message and problems the Discord views show."""
+
     ok: bool
     message: str
     fact: Fact | None = None
@@ -81,9 +83,11 @@ class ImportPlan:
 
     @property
     def ok(self) -> bool:
+        """Whether the upload passed every check and may be offered for applying."""
         return not self.problems
 
     def summary(self) -> str:
+        """Counts of what would change (or the first problems), for the confirmation message."""
         if self.problems:
             return "\n".join(f"• {p}" for p in self.problems[:15])
         parts = [
@@ -130,6 +134,8 @@ def source_from_url(url: str, title: str) -> Record:
 
 
 class KnowledgeEditor:
+    """The one write path for moderators' edits, shared by /fact, /kb import and undo."""
+
     def __init__(self, service: KnowledgeService, store: Store) -> None:
         self.service = service
         self.store = store
@@ -138,12 +144,15 @@ class KnowledgeEditor:
     # -- reading ----------------------------------------------------------------------
 
     def knowledge(self, scope: int) -> KnowledgeBase:
+        """The knowledge a scope serves, so an edit is checked against what fans see there."""
         return self.service.engine_for(None if scope == SHARED_SCOPE else scope).kb
 
     def current(self, scope: int, fact_id: str) -> Fact | None:
+        """The fact as the scope serves it now (None if absent), the starting point of an edit."""
         return self.knowledge(scope).facts.get(fact_id)
 
     def history(self, scope: int, fact_id: str) -> list[HistoryEntry]:
+        """A fact's recorded changes in a scope, newest first, for /fact history."""
         return self.store.history(scope, fact_id)
 
     def export(self, scope: int) -> str:
@@ -192,6 +201,7 @@ class KnowledgeEditor:
             return self._apply(scope, actor_id, action, {fact_id: record}, sources)
 
     def retire(self, scope: int, actor_id: int, fact_id: str) -> EditResult:
+        """Remove a fact from a scope, recorded so that /fact undo can bring it back."""
         with self._locks[scope]:
             if self.current(scope, fact_id) is None:
                 return EditResult(False, f"There is no fact `{fact_id}` here.")
@@ -206,6 +216,7 @@ class KnowledgeEditor:
             return self._apply(scope, actor_id, "undo", {fact_id: entries[0].before}, ())
 
     def add_alternate(self, scope: int, actor_id: int, fact_id: str, phrasing: str) -> EditResult:
+        """Teach a fact a fan's phrasing, so the same unanswered question finds it next time."""
         with self._locks[scope]:
             fact = self.current(scope, fact_id)
             if fact is None:
@@ -215,6 +226,7 @@ class KnowledgeEditor:
             return self._apply(scope, actor_id, "edit", {fact_id: record}, ())
 
     def plan_import(self, scope: int, text: str) -> ImportPlan:
+        """Check an uploaded YAML file and work out what it would change, writing nothing."""
         if len(text.encode("utf-8")) > MAX_FILE_BYTES:
             return ImportPlan(
                 (Problem("upload", None, "", f"the file is larger than {MAX_FILE_BYTES:,} bytes"),)
@@ -260,6 +272,7 @@ class KnowledgeEditor:
         )
 
     def apply_import(self, scope: int, actor_id: int, plan: ImportPlan) -> EditResult:
+        """Apply a previewed upload, refusing it if any of its facts changed since the preview."""
         if not plan.ok:
             return EditResult(False, "The upload has problems.", problems=plan.problems)
         if not plan.changes:

@@ -15,12 +15,15 @@ GENERIC = INTERROGATIVES | {SERIES, "series"}
 
 
 def topic(question: str) -> str:
+    """Reduce a question to its topic words, so rewordings of one gap group together."""
     words = [t for t in tokens(question) if t not in GENERIC]
     return " ".join(words) or question.casefold()
 
 
 @dataclass
 class Gap:
+    """One group of similar unanswered questions, as /kb gaps lists it for moderators."""
+
     question: str  # the most recent wording
     count: int
     latest: float

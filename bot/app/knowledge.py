@@ -40,11 +40,14 @@ class KnowledgeUnavailable(RuntimeError):
 
 @dataclass
 class ReloadReport:
+    """What a load or reload did, so the bot can log it and warn owners of broken files."""
+
     changed: bool = False
     problems: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
+        """True when the reload found nothing an owner needs to fix."""
         return not self.problems
 
 
@@ -58,6 +61,8 @@ class _Snapshot:
 
 
 class KnowledgeService:
+    """Serves each guild its knowledge and swaps in new versions whole when files change."""
+
     def __init__(self, knowledge_dir: Path, overlay_dir: Path) -> None:
         # Absolute, so the files' origins (and the editor's writes) never depend on
         # the working directory.
@@ -72,18 +77,22 @@ class KnowledgeService:
 
     @property
     def base(self) -> KnowledgeBase:
+        """The shared knowledge base that every guild's overlay is applied on."""
         return self._current().base
 
     def engine_for(self, guild_id: int | None) -> Engine:
+        """The engine that answers in a guild (the shared one in DMs or without edits)."""
         snapshot = self._current()
         if guild_id is None:
             return snapshot.base_engine
         return snapshot.engines.get(guild_id, snapshot.base_engine)
 
     def overlay(self, guild_id: int) -> Document | None:
+        """The guild's loaded overlay, which edits and exports start from."""
         return self._current().overlays.get(guild_id)
 
     def overlay_path(self, guild_id: int) -> Path:
+        """Where a guild's overlay file lives in the data folder."""
         return self.overlay_dir / f"{guild_id}.yaml"
 
     def problems(self, guild_id: int | None) -> list[Problem]:
@@ -197,6 +206,7 @@ class KnowledgeService:
         return self.load()
 
     def fingerprint(self) -> Fingerprint:
+        """Path, mtime and size of every knowledge file, to notice hand edits cheaply."""
         files = list(knowledge_files(self.knowledge_dir)) if self.knowledge_dir.is_dir() else []
         files += self._overlay_files()
         stamps = []

@@ -39,6 +39,8 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Reply:
+    """Everything needed to send an answer, the same for /ask, mentions and the Q&A channel."""
+
     content: str | None
     embed: discord.Embed
     view: discord.ui.View | None
@@ -68,10 +70,12 @@ class FeedbackButton(
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
     ) -> FeedbackButton:
+        """Rebuild the button from its custom id, so it keeps working after a restart."""
         return cls(match["verdict"], match["fact"])
 
     @apologise_on_error
     async def callback(self, interaction: discord.Interaction) -> None:
+        """Record the fan's verdict on the answer so moderators can review wrong ones."""
         bot: EtoileBot = interaction.client  # type: ignore[assignment]
         await bot.db.run(
             lambda s: s.record_feedback(
@@ -107,10 +111,12 @@ class DeleteButton(
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
     ) -> DeleteButton:
+        """Rebuild the button from its custom id, so it keeps working after a restart."""
         return cls(int(match["user"]))
 
     @apologise_on_error
     async def callback(self, interaction: discord.Interaction) -> None:
+        """Delete the answer message, but only for the fan who asked."""
         if interaction.user.id != self.asker_id:
             await send_private(interaction, "Only the fan who asked can delete this answer.")
             return
@@ -140,11 +146,13 @@ class PickButton(
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
     ) -> PickButton:
+        """Rebuild the button and its label from the pressed item, so it survives a restart."""
         label = item.label if isinstance(item, discord.ui.Button) else None
         return cls(int(match["user"]), match["fact"], label or "…")
 
     @apologise_on_error
     async def callback(self, interaction: discord.Interaction) -> None:
+        """Answer with the chosen fact: in place for the asker, privately for anyone else."""
         bot: EtoileBot = interaction.client  # type: ignore[assignment]
         engine = bot.knowledge.engine_for(interaction.guild_id)
         answer = engine.resolve_choice(self.fact_id)
@@ -187,10 +195,12 @@ class NoneOfTheseButton(
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
     ) -> NoneOfTheseButton:
+        """Rebuild the button from its custom id, so it keeps working after a restart."""
         return cls(int(match["user"]), int(match["question"]))
 
     @apologise_on_error
     async def callback(self, interaction: discord.Interaction) -> None:
+        """Record the question as a gap for moderators and tell the fan it was noted."""
         bot: EtoileBot = interaction.client  # type: ignore[assignment]
         if interaction.user.id != self.asker_id:
             await send_private(interaction, "Only the fan who asked can answer that.")
@@ -209,6 +219,7 @@ class NoneOfTheseButton(
 def answer_view(
     answer: Answer, asker_id: int, question_id: int, *, ephemeral: bool
 ) -> discord.ui.View | None:
+    """The buttons under an answer: picks on a close call, else feedback and delete."""
     view = discord.ui.View(timeout=None)
     if answer.outcome is Outcome.CHOICES:
         for choice in answer.choices[:4]:
@@ -231,6 +242,7 @@ def answer_view(
 
 
 async def guild_settings(bot: EtoileBot, guild_id: int | None) -> GuildSettings:
+    """The server's answer settings (the defaults in DMs), read off the event loop."""
     if guild_id is None:
         return GuildSettings(0)
     return await bot.db.run(lambda s: s.guild_settings(guild_id))
@@ -261,6 +273,8 @@ async def reply_for(
 
 
 class Ask(commands.Cog):
+    """The cog that answers fans: /ask, mentions of the bot and the Q&A channel."""
+
     def __init__(self, bot: EtoileBot) -> None:
         self.bot = bot
 
@@ -312,6 +326,7 @@ class Ask(commands.Cog):
         question: app_commands.Range[str, 1, 300],
         private: bool | None = None,
     ) -> None:
+        """Give the fan a sourced answer, choices on a close call, or an honest don't-know."""
         refusal = self._refusal(question, interaction.user.id)
         if refusal:
             await send_private(interaction, refusal)
@@ -341,6 +356,7 @@ class Ask(commands.Cog):
     async def ask_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
+        """Suggest known, spoiler-free questions while the fan types."""
         engine = self.bot.knowledge.engine_for(interaction.guild_id)
         return [
             app_commands.Choice(
@@ -351,6 +367,7 @@ class Ask(commands.Cog):
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
+        """Answer mentions, DMs and questions in the server's Q&A channel the way /ask does."""
         if message.author.bot or self.bot.user is None:
             return
         mentioned = self.bot.user in message.mentions and not message.mention_everyone
@@ -392,5 +409,6 @@ class Ask(commands.Cog):
 
 
 async def setup(bot: EtoileBot) -> None:
+    """Register the persistent answer buttons and the Ask cog when the extension loads."""
     bot.add_dynamic_items(FeedbackButton, DeleteButton, PickButton, NoneOfTheseButton)
     await bot.add_cog(Ask(bot))

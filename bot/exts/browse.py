@@ -60,6 +60,8 @@ def fuzzy_choices(options: list[str], current: str) -> list[app_commands.Choice[
 
 
 class Browse(commands.Cog):
+    """The cog for fans browsing the knowledge directly: quotes, cast, episodes, sources."""
+
     def __init__(self, bot: EtoileBot) -> None:
         self.bot = bot
 
@@ -73,6 +75,7 @@ class Browse(commands.Cog):
     async def quote(
         self, interaction: discord.Interaction, about: app_commands.Range[str, 0, 100] | None = None
     ) -> None:
+        """Show fans a sourced quote about a person or topic, or a random one."""
         kb = self._kb(interaction)
         found = find_quotes(kb, about, limit=1) if about else [random_quote(kb)]
         if not found or found[0] is None:
@@ -89,6 +92,7 @@ class Browse(commands.Cog):
     async def quote_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
+        """Suggest speakers and quote topics as the fan types."""
         return fuzzy_choices(quote_topics(self._kb(interaction)), current)
 
     @app_commands.command(name="cast", description="Who plays whom in Étoile")
@@ -96,6 +100,7 @@ class Browse(commands.Cog):
     async def cast(
         self, interaction: discord.Interaction, name: app_commands.Range[str, 0, 100] | None = None
     ) -> None:
+        """Show who plays whom: the main cast, or the actor or character the fan names."""
         kb = self._kb(interaction)
         lines = find_cast(kb, name) if name else cast_list(kb)
         if not lines:
@@ -129,6 +134,7 @@ class Browse(commands.Cog):
     async def cast_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
+        """Suggest character and actor names as the fan types."""
         kb = self._kb(interaction)
         names = [c.name for c in kb.characters.values()] + [
             kb.people[actor].name
@@ -146,6 +152,7 @@ class Browse(commands.Cog):
         interaction: discord.Interaction,
         episode: app_commands.Range[str, 0, 100] | None = None,
     ) -> None:
+        """List the episodes, or show what the bot knows about one with spoilers hidden."""
         kb = self._kb(interaction)
         if not episode:
             listing = (
@@ -188,11 +195,13 @@ class Browse(commands.Cog):
     async def episode_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
+        """Suggest episodes by number and title as the fan types."""
         kb = self._kb(interaction)
         return fuzzy_choices([f"{e.number} — {e.title}" for e in kb.episodes.values()], current)
 
     @app_commands.command(name="sources", description="The sources the bot's answers come from")
     async def sources(self, interaction: discord.Interaction) -> None:
+        """Let fans page through every source the bot's answers come from."""
         kb = self._kb(interaction)
         lines = [cite(s) for s in kb.sources.values()]
         pager = Paginator("Sources the bot cites", lines, interaction.user.id, command="/sources")
@@ -202,6 +211,7 @@ class Browse(commands.Cog):
         name="about", description="What this bot is and how to report a wrong answer"
     )
     async def about(self, interaction: discord.Interaction) -> None:
+        """Tell fans what the bot does and how to report a wrong answer."""
         kb = self._kb(interaction)
         updated = int(kb.loaded_at) if kb.loaded_at else None
         embed = discord.Embed(
@@ -235,4 +245,5 @@ class Browse(commands.Cog):
 
 
 async def setup(bot: EtoileBot) -> None:
+    """Add the Browse cog when the extension loads."""
     await bot.add_cog(Browse(bot))

@@ -46,6 +46,7 @@ URL = re.compile(r"^https?://\S+$")
 
 
 def problems_text(result: EditResult) -> str:
+    """An edit's message and first problems as one reply that fits in a Discord message."""
     lines = [
         result.message,
         *(
@@ -115,6 +116,7 @@ class FactModal(discord.ui.Modal):
             self.question.default = prefill_question[:300]
 
     def record(self, taken: set[str]) -> tuple[dict[str, Any], tuple[dict[str, Any], ...]]:
+        """Turn the form into a fact record, plus a new source when a link was pasted."""
         sources: tuple[dict[str, Any], ...] = ()
         source_text = self.source.value.strip()
         if URL.match(source_text):
@@ -138,6 +140,7 @@ class FactModal(discord.ui.Modal):
         return {k: v for k, v in record.items() if v != []}, sources
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
+        """Validate the submitted fact and show its preview with a Save button."""
         editor = self.cog.bot.editor
         kb = editor.knowledge(self.scope)
         record, sources = self.record(set(kb.facts))
@@ -176,15 +179,18 @@ class ConfirmView(SafeView):
         self.confirm.style = style
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        """Only the moderator who opened the prompt may press its buttons."""
         return interaction.user.id == self.owner_id
 
     async def run(self) -> EditResult:  # pragma: no cover - overridden
+        """The confirmed action; each subclass supplies its own."""
         raise NotImplementedError
 
     @discord.ui.button(label="Confirm", style=discord.ButtonStyle.success)
     async def confirm(
         self, interaction: discord.Interaction, button: discord.ui.Button[Any]
     ) -> None:
+        """Run the action and replace the prompt with its outcome."""
         # A shared edit reloads every server's knowledge: acknowledge before the work.
         await interaction.response.defer()
         result = await self.run()
@@ -196,12 +202,14 @@ class ConfirmView(SafeView):
         )
 
     def failure_text(self, result: EditResult) -> str:
+        """What the moderator reads when the action fails."""
         return problems_text(result)
 
     @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
     async def cancel(
         self, interaction: discord.Interaction, button: discord.ui.Button[Any]
     ) -> None:
+        """Drop the pending action, leaving everything as it was."""
         self.stop()
         await interaction.response.edit_message(
             content="Cancelled; nothing changed.", embed=None, view=None
@@ -209,6 +217,8 @@ class ConfirmView(SafeView):
 
 
 class SaveView(ConfirmView):
+    """The Save/Cancel prompt under a fact's preview; saving refuses a stale edit."""
+
     def __init__(
         self,
         cog: Facts,
@@ -230,6 +240,7 @@ class SaveView(ConfirmView):
         self.on_saved = on_saved
 
     async def run(self) -> EditResult:
+        """Save the fact off the event loop, then run the on-saved hook (e.g. close a gap)."""
         result = await asyncio.to_thread(
             self.cog.bot.editor.save,
             self.scope,
@@ -249,21 +260,26 @@ class SaveView(ConfirmView):
         return f"{fence}yaml\n{truncate(text.replace(fence, '` ` `'), limit)}\n{fence}"
 
     def failure_text(self, result: EditResult) -> str:
+        """The problems plus the moderator's text, so a refused save loses nothing typed."""
         # Nothing was saved: give back what was typed, so nothing is lost.
         head = problems_text(result)[:900]
         return f"{head}\nWhat you typed:\n{self.typed(CONTENT_LIMIT - len(head) - 40)}"
 
     def expired_content(self) -> str:
+        """Give back what was typed when the preview expires unsaved."""
         head = "This preview expired before it was saved; nothing changed. What you typed:"
         return f"{head}\n{self.typed(CONTENT_LIMIT - len(head) - 20)}"
 
 
 class RetireView(ConfirmView):
+    """The Retire/Cancel prompt, so a fact is never retired by a slip."""
+
     def __init__(self, cog: Facts, scope: int, fact_id: str, owner_id: int) -> None:
         super().__init__(owner_id, "Retire", discord.ButtonStyle.danger)
         self.cog, self.scope, self.fact_id = cog, scope, fact_id
 
     async def run(self) -> EditResult:
+        """Retire the fact off the event loop."""
         return await asyncio.to_thread(
             self.cog.bot.editor.retire, self.scope, self.owner_id, self.fact_id
         )
@@ -274,6 +290,8 @@ class RetireView(ConfirmView):
 class Facts(
     commands.GroupCog, group_name="fact", group_description="Moderators: add, edit and retire facts"
 ):
+    """The /fact group: moderators edit this server's facts (owners: the shared base)."""
+
     def __init__(self, bot: EtoileBot) -> None:
         self.bot = bot
         super().__init__()
@@ -301,12 +319,14 @@ class Facts(
         spoiler_episode: app_commands.Range[int, 1, 99] | None = None,
         shared: bool = False,
     ) -> None:
+        """Open an empty form for a moderator to add a fact."""
         scope = await edit_scope(self.bot, interaction, shared)
         await interaction.response.send_modal(FactModal(self, scope, None, spoiler_episode))
 
     @app_commands.command(name="edit", description="Edit a fact (opens a prefilled form)")
     @app_commands.describe(id="The fact's id", shared="Owners: edit the shared base")
     async def edit(self, interaction: discord.Interaction, id: str, shared: bool = False) -> None:
+        """Open a prefilled form, or send the fact as a file when it is too long for one."""
         scope = await edit_scope(self.bot, interaction, shared)
         fact = await self._fact(interaction, scope, id)
         if fact is None:
@@ -330,6 +350,7 @@ class Facts(
     @app_commands.command(name="remove", description="Retire a fact (asks for confirmation)")
     @app_commands.describe(id="The fact's id", shared="Owners: retire from the shared base")
     async def remove(self, interaction: discord.Interaction, id: str, shared: bool = False) -> None:
+        """Ask the moderator to confirm before a fact is retired."""
         scope = await edit_scope(self.bot, interaction, shared)
         fact = await self._fact(interaction, scope, id)
         if fact:
@@ -342,6 +363,7 @@ class Facts(
 
     @app_commands.command(name="show", description="Show a fact with its phrasings and sources")
     async def show(self, interaction: discord.Interaction, id: str) -> None:
+        """Show a moderator a fact as fans see it, with its phrasings and where it lives."""
         scope = await edit_scope(self.bot, interaction)
         fact = await self._fact(interaction, scope, id)
         if fact is None:
@@ -365,6 +387,7 @@ class Facts(
     async def history(
         self, interaction: discord.Interaction, id: str, shared: bool = False
     ) -> None:
+        """Page through who changed a fact and when, for accountability."""
         scope = await edit_scope(self.bot, interaction, shared)
         entries = await asyncio.to_thread(self.bot.editor.history, scope, id)
         if not entries:
@@ -390,6 +413,7 @@ class Facts(
         name="undo", description="Put a fact back as it was before its last change"
     )
     async def undo(self, interaction: discord.Interaction, id: str, shared: bool = False) -> None:
+        """Put a fact back as it was before its latest change, to reverse a mistake."""
         scope = await edit_scope(self.bot, interaction, shared)
         await interaction.response.defer(ephemeral=True, thinking=True)
         result = await asyncio.to_thread(self.bot.editor.undo, scope, interaction.user.id, id)
@@ -407,6 +431,7 @@ class Facts(
     async def fact_id_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
+        """Suggest fact ids by id or question, keeping spoiler questions hidden."""
         kb = self.bot.knowledge.engine_for(interaction.guild_id).kb
         typed = fold(current)
         matches = [f for f in kb.facts.values() if typed in f.id or typed in fold(f.question)]
@@ -422,4 +447,5 @@ class Facts(
 
 
 async def setup(bot: EtoileBot) -> None:
+    """Add the /fact cog when the extension loads."""
     await bot.add_cog(Facts(bot))

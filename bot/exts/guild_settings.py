@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 
 def describe(settings: GuildSettings) -> str:
+    """The server's settings in words, for the /settings replies."""
     role = (
         f"<@&{settings.moderator_role_id}>" if settings.moderator_role_id else "only Manage Server"
     )
@@ -46,6 +47,8 @@ class Settings(
     group_name="settings",
     group_description="Moderators: how the bot behaves in this server",
 ):
+    """The /settings group: how the bot behaves in one server."""
+
     def __init__(self, bot: EtoileBot) -> None:
         self.bot = bot
         super().__init__()
@@ -63,6 +66,7 @@ class Settings(
 
     @app_commands.command(name="show", description="The bot's settings in this server")
     async def show(self, interaction: discord.Interaction) -> None:
+        """Show moderators the bot's current settings in this server."""
         guild_id = await edit_scope(self.bot, interaction)
         current = await self.bot.db.run(lambda s: s.guild_settings(guild_id))
         await interaction.response.send_message(
@@ -76,6 +80,7 @@ class Settings(
     async def moderator_role(
         self, interaction: discord.Interaction, role: discord.Role | None = None
     ) -> None:
+        """Choose the role that may edit facts; only Manage Server may change it."""
         require_manage_guild(interaction)  # a moderator role must not be able to hand itself out
         await self._update(
             interaction,
@@ -90,12 +95,14 @@ class Settings(
     async def qa_channel(
         self, interaction: discord.Interaction, channel: discord.TextChannel | None = None
     ) -> None:
+        """Choose a channel where the bot answers questions without being mentioned."""
         await self._update(interaction, qa_channel_id=channel.id if channel else None)
 
     @app_commands.command(name="spoilers", description="How answers that reveal plot are shown")
     async def spoilers(
         self, interaction: discord.Interaction, mode: Literal["tags", "private"]
     ) -> None:
+        """Choose whether spoilers are tagged in the channel or shown only to the asker."""
         await self._update(interaction, spoiler_mode=mode)
 
     @app_commands.command(
@@ -105,8 +112,10 @@ class Settings(
     async def answers(
         self, interaction: discord.Interaction, visibility: Literal["public", "private"]
     ) -> None:
+        """Choose whether answers are public in the channel or private to the asker."""
         await self._update(interaction, private_answers=visibility == "private")
 
 
 async def setup(bot: EtoileBot) -> None:
+    """Add the /settings cog when the extension loads."""
     await bot.add_cog(Settings(bot))

@@ -30,11 +30,14 @@ edited to show its buttons disabled."""
 
 
 class ImportView(ConfirmView):
+    """The Apply/Cancel prompt after a /kb import preview."""
+
     def __init__(self, cog: KnowledgeAdmin, scope: int, plan: ImportPlan, owner_id: int) -> None:
         super().__init__(owner_id, "Apply")
         self.cog, self.scope, self.plan = cog, scope, plan
 
     async def run(self) -> EditResult:
+        """Apply the previewed import off the event loop."""
         return await asyncio.to_thread(
             self.cog.bot.editor.apply_import, self.scope, self.owner_id, self.plan
         )
@@ -53,6 +56,7 @@ class CallbackButton(discord.ui.Button[SafeView]):
         self.action = action
 
     async def callback(self, interaction: discord.Interaction) -> None:
+        """Run the action this button was made with."""
         await self.action(interaction)
 
 
@@ -77,6 +81,7 @@ class GapActions(SafeView):
             )
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        """Only the moderator who opened these actions may use them."""
         return interaction.user.id == self.owner_id
 
     async def _resolve(self) -> None:
@@ -84,6 +89,7 @@ class GapActions(SafeView):
         await self.cog.bot.db.run(lambda s: s.resolve_questions(ids))
 
     async def add_fact(self, interaction: discord.Interaction) -> None:
+        """Open a new-fact form prefilled with the gap's question; the gap closes once saved."""
         facts = self.cog.bot.get_cog(Facts.__cog_name__)
         assert isinstance(facts, Facts), "the /fact extension is not loaded"
         # The gap is handled once the new fact is saved, not when the form opens.
@@ -93,6 +99,7 @@ class GapActions(SafeView):
 
     def _alternate_of(self, fact_id: str) -> Callable[[discord.Interaction], Awaitable[None]]:
         async def callback(interaction: discord.Interaction) -> None:
+            """Add the gap's question as a phrasing of this fact, and close the gap if it worked."""
             editor = self.cog.bot.editor
             await interaction.response.defer()  # the write may reload: acknowledge first
             result = await asyncio.to_thread(
@@ -125,19 +132,24 @@ class GapSelect(discord.ui.Select[SafeView]):
         self.on_pick = on_pick
 
     async def callback(self, interaction: discord.Interaction) -> None:
+        """Hand the picked gap's position on to the picker."""
         await self.on_pick(interaction, int(self.values[0]))
 
 
 class GapPicker(SafeView):
+    """Lets a moderator pick one of the unanswered questions from /kb gaps to deal with."""
+
     def __init__(self, cog: KnowledgeAdmin, scope: int, gaps: list[Gap], owner_id: int) -> None:
         super().__init__(timeout=VIEW_TIMEOUT)
         self.cog, self.scope, self.gaps, self.owner_id = cog, scope, gaps, owner_id
         self.add_item(GapSelect(gaps[:25], self.pick))
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        """Only the moderator who listed the gaps may pick one."""
         return interaction.user.id == self.owner_id
 
     async def pick(self, interaction: discord.Interaction, chosen: int) -> None:
+        """Show the actions for the chosen gap, with the closest existing facts."""
         gap = self.gaps[chosen]
         engine = self.cog.bot.knowledge.engine_for(
             None if self.scope == SHARED_SCOPE else self.scope
@@ -153,12 +165,15 @@ class GapPicker(SafeView):
 class KnowledgeAdmin(
     commands.GroupCog, group_name="kb", group_description="Moderators: the knowledge base"
 ):
+    """The /kb group: moderators' and owners' tools for the knowledge base."""
+
     def __init__(self, bot: EtoileBot) -> None:
         self.bot = bot
         super().__init__()
 
     @app_commands.command(name="gaps", description="Questions fans asked that got no answer")
     async def gaps(self, interaction: discord.Interaction) -> None:
+        """Show moderators the most asked unanswered questions, so they know what to add."""
         scope = await edit_scope(self.bot, interaction)
         asked = await self.bot.db.run(lambda s: s.unanswered(scope))
         gaps = group_gaps(asked)
@@ -174,6 +189,7 @@ class KnowledgeAdmin(
 
     @app_commands.command(name="stats", description="Answers, abstentions and feedback")
     async def stats(self, interaction: discord.Interaction) -> None:
+        """Show moderators how often the bot answered, hesitated or abstained, and feedback."""
         scope = await edit_scope(self.bot, interaction)
         usage = await self.bot.db.run(lambda s: s.usage(scope))
         embed = discord.Embed(title="Knowledge base usage")
@@ -200,6 +216,7 @@ class KnowledgeAdmin(
         name="export", description="This server's edits (owners: the whole base) as a YAML file"
     )
     async def export(self, interaction: discord.Interaction, shared: bool = False) -> None:
+        """Send the server's edits (owners: the whole base) as YAML to edit offline."""
         scope = await edit_scope(self.bot, interaction, shared)
         text = await asyncio.to_thread(self.bot.editor.export, scope)
         name = "etoile-shared.yaml" if scope == SHARED_SCOPE else f"etoile-server-{scope}.yaml"
@@ -217,6 +234,7 @@ class KnowledgeAdmin(
     async def import_(
         self, interaction: discord.Interaction, file: discord.Attachment, shared: bool = False
     ) -> None:
+        """Preview what an uploaded YAML file would change before a moderator applies it."""
         scope = await edit_scope(self.bot, interaction, shared)
         if file.size > MAX_FILE_BYTES:
             await interaction.response.send_message(
@@ -250,6 +268,7 @@ class KnowledgeAdmin(
 
     @app_commands.command(name="reload", description="Owners: reload the knowledge files from disk")
     async def reload(self, interaction: discord.Interaction) -> None:
+        """Let owners reload the knowledge files from disk on demand."""
         require_owner(self.bot, interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)  # reloads everything
         report = await asyncio.to_thread(self.bot.knowledge.load)
@@ -267,6 +286,7 @@ class KnowledgeAdmin(
         name="check", description="Check the knowledge files and this server's edits"
     )
     async def check(self, interaction: discord.Interaction) -> None:
+        """Let moderators validate the knowledge files and this server's edits."""
         scope = await edit_scope(self.bot, interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)  # reads every file
         problems = await asyncio.to_thread(
@@ -287,6 +307,7 @@ class KnowledgeAdmin(
     )
     @app_commands.describe(user="The fan whose questions and ratings are deleted everywhere")
     async def forget_user(self, interaction: discord.Interaction, user: discord.User) -> None:
+        """Let owners honour a fan's privacy request by deleting their questions and ratings."""
         require_owner(self.bot, interaction)
         deleted = await self.bot.db.run(lambda store: store.forget_user(user.id))
         await interaction.response.send_message(
@@ -300,6 +321,7 @@ class KnowledgeAdmin(
         name="sync", description="Owners: publish the slash commands to every server"
     )
     async def sync(self, interaction: discord.Interaction) -> None:
+        """Let owners publish the slash commands to every server."""
         require_owner(self.bot, interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         synced = await self.bot.tree.sync()
@@ -310,4 +332,5 @@ class KnowledgeAdmin(
 
 
 async def setup(bot: EtoileBot) -> None:
+    """Add the /kb cog when the extension loads."""
     await bot.add_cog(KnowledgeAdmin(bot))

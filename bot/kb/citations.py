@@ -34,10 +34,12 @@ def citation_line(
 
 
 def citations_text(sources: Iterable[Source], *, markdown: bool = True) -> str:
+    """The citations as bulleted lines, as long as they would be in an embed field."""
     return "\n".join(f"• {citation_line(s, markdown=markdown)}" for s in sources)
 
 
 def citation_dict(source: Source) -> dict[str, str | None]:
+    """A source as plain fields, for the JSON output of answers."""
     return {
         "title": source.title,
         "publisher": source.publisher,

@@ -68,6 +68,8 @@ ENTITY_KINDS = ("company", "place", "show", "work", "event", "organisation")
 
 @dataclass(frozen=True)
 class FieldSpec:
+    """How one field of a knowledge record is validated and described in the schema."""
+
     kind: str  # id, text, texts, ids, int, bool, date, url, choice
     required: bool = False
     max_chars: int = MAX_TEXT_CHARS
@@ -354,9 +356,11 @@ class _Reader:
         self.allow_retired = allow_retired
 
     def problem(self, line: int | None, where: str, message: str) -> None:
+        """Note a problem at a line and keep reading, so one run reports every mistake."""
         self.doc.problems.append(Problem(self.doc.name, line, where, message))
 
     def read(self, data: Any) -> Document:
+        """Turn a parsed file into a Document, collecting problems instead of raising."""
         if data is None:
             return self.doc
         if not isinstance(data, YamlMap):
@@ -424,6 +428,7 @@ class _Reader:
 
     def _convert(self, spec: FieldSpec, value: Any, line: int, where: str) -> Any:
         def bad(message: str) -> object:
+            """Record the field's problem and mark its value invalid."""
             self.problem(line, where, message)
             return _INVALID
 
@@ -509,10 +514,12 @@ def parse_document(text: str, name: str, *, overlay: bool = False) -> Document:
 
 
 def knowledge_files(directory: Path) -> list[Path]:
+    """The knowledge folder's YAML files in a stable order, for loading and watching."""
     return sorted(p for p in directory.glob("*.yaml") if p.is_file())
 
 
 def load_documents(directory: Path) -> list[Document]:
+    """Read every file of a knowledge folder, failing clearly when there is none."""
     if not directory.is_dir():
         raise FileNotFoundError(f"no knowledge folder at {directory}")
     files = knowledge_files(directory)
@@ -530,11 +537,14 @@ def _display(path: Path) -> str:
 
 @dataclass
 class Assembly:
+    """The merged knowledge base, or the problems that kept it from being built."""
+
     knowledge: KnowledgeBase | None
     problems: list[Problem]
 
     @property
     def ok(self) -> bool:
+        """Whether the knowledge was built without a single problem."""
         return self.knowledge is not None and not self.problems
 
 
@@ -609,12 +619,14 @@ def _cross_check(
     named = merged["people"].keys() | merged["characters"].keys() | merged["entities"].keys()
 
     def report(section: str, key: Any, field_name: str, message: str) -> None:
+        """Record a problem at the file and line of a record this change touched."""
         if (section, key) not in lines:
             return  # a base record that this change did not touch
         file, line = lines[(section, key)]
         problems.append(Problem(file, line, f"{section} › {key} › {field_name}", message))
 
     def check_sources(section: str, key: Any, source_ids: tuple[str, ...]) -> None:
+        """Report every source id that no source record defines."""
         for source_id in source_ids:
             if source_id not in merged["sources"]:
                 report(

@@ -25,6 +25,8 @@ class Origin:
 
 @dataclass(frozen=True, slots=True)
 class Source:
+    """A published source that facts and quotes cite, so every answer can be checked."""
+
     id: str
     title: str
     publisher: str
@@ -35,6 +37,8 @@ class Source:
 
 @dataclass(frozen=True, slots=True)
 class Person:
+    """A real person (cast, crew, creators) whom questions, facts and quotes can name."""
+
     id: str
     name: str
     aliases: tuple[str, ...] = ()
@@ -45,6 +49,8 @@ class Person:
 
 @dataclass(frozen=True, slots=True)
 class Character:
+    """A character of the series, linked to the person who plays them, for /cast."""
+
     id: str
     name: str
     aliases: tuple[str, ...] = ()
@@ -67,6 +73,8 @@ class Entity:
 
 @dataclass(frozen=True, slots=True)
 class Episode:
+    """An episode of the season, for /episode and the derived episode-title facts."""
+
     number: int
     title: str
     sources: tuple[str, ...] = ()
@@ -74,6 +82,8 @@ class Episode:
 
 @dataclass(frozen=True, slots=True)
 class Fact:
+    """One question and its sourced answer: the unit the engine answers with."""
+
     id: str
     question: str
     answer: str
@@ -92,11 +102,14 @@ class Fact:
 
     @property
     def is_spoiler(self) -> bool:
+        """Whether the answer reveals an episode's plot and must be hidden."""
         return self.spoiler_episode is not None
 
 
 @dataclass(frozen=True, slots=True)
 class Quote:
+    """A verbatim, sourced quote from someone behind the show, for /quote and answers."""
+
     id: str
     text: str
     speaker: str
@@ -139,6 +152,7 @@ class KnowledgeBase:
         quotes: dict[str, Quote],
         loaded_at: float = 0.0,
     ) -> KnowledgeBase:
+        """Build a read-only knowledge base from plain dicts, with episodes in order."""
         return cls(
             sources=_frozen(sources),
             people=_frozen(people),
@@ -159,11 +173,14 @@ class KnowledgeBase:
         )
 
     def citations(self, source_ids: tuple[str, ...]) -> tuple[Source, ...]:
+        """The sources for these ids (unknown ones skipped), to cite with an answer."""
         return tuple(self.sources[s] for s in source_ids if s in self.sources)
 
     def speaker_name(self, quote: Quote) -> str:
+        """The quote's speaker by name, falling back to the id."""
         person = self.people.get(quote.speaker)
         return person.name if person else quote.speaker
 
     def quote_for(self, fact: Fact) -> Quote | None:
+        """The quote a fact shows with its answer, if it has one."""
         return self.quotes.get(fact.quote) if fact.quote else None

@@ -60,10 +60,13 @@ class YamlList(list[Any]):
 
 
 def line_of(value: Any, default: int | None = None) -> int | None:
+    """The line a parsed value came from, for problem messages."""
     return getattr(value, "line", default)
 
 
 class YamlFileError(Exception):
+    """A file that cannot be read at all, carrying the one problem to report."""
+
     def __init__(self, problem: Problem) -> None:
         super().__init__(str(problem))
         self.problem = problem
@@ -96,6 +99,7 @@ def read_yaml_text(text: str, name: str) -> Any:
 
 
 def read_yaml_file(path: Path, display_name: str | None = None) -> Any:
+    """Read a knowledge file safely, turning oversized or non-UTF-8 files into a problem."""
     name = display_name or str(path)
     try:
         size = path.stat().st_size
@@ -132,6 +136,7 @@ class _Converter:
         return YamlFileError(Problem(self.name, node.start_mark.line + 1, "", message))
 
     def convert(self, node: yaml.Node, depth: int) -> Any:
+        """Turn one node into a plain value, enforcing the size, depth and tag limits."""
         self.nodes += 1
         if self.nodes > MAX_NODES:
             raise self._problem(

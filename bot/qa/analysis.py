@@ -72,6 +72,8 @@ def _swap_or_insertion(typed: str, word: str) -> bool:
 
 
 class TermKind(StrEnum):
+    """What a term of a question is, which decides how it is weighed and matched."""
+
     WORD = "word"  # a topic word ("premiere", "cancel")
     NAME = "name"  # a person, character, company, place or other show
     NUMBER = "number"  # "season 3", "episode 5"
@@ -93,6 +95,7 @@ class Term:
 
     @property
     def known(self) -> bool:
+        """Whether the word is one the knowledge base uses, as typed or corrected."""
         return self.confidence > 0
 
     @property
@@ -102,11 +105,14 @@ class Term:
 
     @property
     def words(self) -> frozenset[str]:
+        """Every token that may stand for this term in a document."""
         return frozenset().union(*self.spellings) if self.spellings else frozenset({self.token})
 
 
 @dataclass(frozen=True, slots=True)
 class Query:
+    """A question as the analyser read it: what ranking and the decision work from."""
+
     text: str
     terms: tuple[Term, ...]
     asks: str | None  # who, when, where, howmany, why (None: what/which/how or no word)
@@ -119,14 +125,17 @@ class Query:
 
     @property
     def numbers(self) -> frozenset[str]:
+        """The numbers asked about (a season, an episode), which a fact must contain."""
         return frozenset(t.token for t in self.terms if t.kind is TermKind.NUMBER)
 
     @property
     def topic_weight(self) -> float:
+        """The total weight of the topic terms, against which coverage is measured."""
         return sum(t.weight for t in self.topics)
 
     @property
     def unknown_share(self) -> float:
+        """Share of the topic weight in words the knowledge base never uses: off-topic sign."""
         total = self.topic_weight
         return sum(t.weight for t in self.topics if not t.known) / total if total else 0.0
 
@@ -158,6 +167,7 @@ class Analyser:
         self._misspelt: dict[str, float] = {}
 
     def analyse(self, question: str) -> Query:
+        """Read a question into terms and the kind of answer it asks for."""
         text = question[:MAX_ANALYSED_CHARS]
         read = self._read_words(text)
         terms = self._group_names(read)

@@ -11,6 +11,8 @@ from bot.kb.model import Fact, Quote, Source
 
 
 class Outcome(StrEnum):
+    """What the engine decided: answer, offer choices, or abstain."""
+
     ANSWER = "answer"  # confident: one fact or quote
     CHOICES = "choices"  # a close call: let the fan pick
     ABSTAIN = "abstain"  # off-topic or unknown: say so honestly
@@ -18,6 +20,8 @@ class Outcome(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Choice:
+    """One fact offered to the fan on a close call."""
+
     id: str
     question: str
     score: float
@@ -26,6 +30,8 @@ class Choice:
 
 @dataclass(frozen=True, slots=True)
 class Answer:
+    """The engine's reply to a question, rendered by Discord, the terminal and JSON."""
+
     question: str
     outcome: Outcome
     score: float = 0.0
@@ -39,23 +45,28 @@ class Answer:
 
     @property
     def answered(self) -> bool:
+        """Whether the fan got a confident answer."""
         return self.outcome is Outcome.ANSWER
 
     @property
     def id(self) -> str | None:
+        """The fact or quote answered with, for feedback buttons and logs."""
         if self.fact:
             return self.fact.id
         return self.quote.id if self.quote else None
 
     @property
     def spoiler(self) -> bool:
+        """Whether the answer reveals plot and must be hidden."""
         return bool(self.fact and self.fact.is_spoiler)
 
     @property
     def spoiler_episode(self) -> int | None:
+        """The episode whose plot the answer reveals, for the spoiler warning."""
         return self.fact.spoiler_episode if self.fact else None
 
     def to_json(self) -> dict[str, Any]:
+        """The answer as plain JSON, for ask --json and the benchmarks."""
         return {
             "question": self.question,
             "answered": self.answered,

@@ -11,6 +11,7 @@ from bot.kb.model import Episode, Fact, KnowledgeBase
 
 
 def episode_fact(episode: Episode, *, is_first: bool, is_last: bool) -> Fact:
+    """A fact answering an episode's title questions, in English and French."""
     n, title = episode.number, episode.title
     alternates = [
         f"episode {n} title",
@@ -36,6 +37,7 @@ def episode_fact(episode: Episode, *, is_first: bool, is_last: bool) -> Fact:
 
 
 def derived_facts(kb: KnowledgeBase) -> dict[str, Fact]:
+    """Episode facts that have sources and that no hand-written fact overrides."""
     episodes = list(kb.episodes.values())
     derived: dict[str, Fact] = {}
     for position, episode in enumerate(episodes):

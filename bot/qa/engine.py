@@ -50,9 +50,11 @@ class Engine:
     # -- answering ------------------------------------------------------------------
 
     def answer(self, question: str) -> Answer:
+        """Answer a fan's question: the one call every front end makes."""
         return self.explain(question).answer
 
     def explain(self, question: str) -> Explanation:
+        """Answer, keeping every step (reading, ranking, decision) for --explain."""
         query = self.analyser.analyse(question)
         ranked = self.ranker.rank(query) if not query.small_talk else []
         decision = decide(self.policy, query, ranked)
@@ -83,6 +85,7 @@ class Engine:
         return fact_answer(self.kb, fact, question, score)
 
     def quote_answer(self, quote: Quote, question: str | None = None, score: float = 1.0) -> Answer:
+        """An answer that shows a quote with its speaker and sources."""
         speaker = self.kb.speaker_name(quote)
         return Answer(
             question or quote.text,

@@ -27,6 +27,8 @@ KINDS = ("full", "fragment", "typo", "french", "other-language", "rewording", "r
 
 @dataclass(frozen=True, slots=True)
 class EvalItem:
+    """One evaluation question and what its answer must contain (or that it must abstain)."""
+
     question: str
     expect: tuple[tuple[str, ...], ...] | None  # None means: must abstain
     kind: str = "untagged"
@@ -35,6 +37,8 @@ class EvalItem:
 
 @dataclass(frozen=True, slots=True)
 class EvalResult:
+    """How the answerer did on one evaluation item."""
+
     item: EvalItem
     answer: Answer
     correct: bool
@@ -67,6 +71,7 @@ def _comparable(text: str) -> str:
 
 
 def is_correct(item: EvalItem, answer: Answer) -> bool:
+    """Whether the answer has a keyword of every group, or abstains where it must."""
     if item.expect is None:
         return answer.outcome is Outcome.ABSTAIN
     if answer.outcome is not Outcome.ANSWER:
@@ -85,10 +90,12 @@ def evaluate(answer: Callable[[str], Answer], items: Iterable[EvalItem]) -> list
 
 
 def accuracy(results: list[EvalResult]) -> float:
+    """Share of items handled correctly, expected abstentions included."""
     return sum(r.correct for r in results) / len(results) if results else 0.0
 
 
 def false_answer_rate(results: list[EvalResult]) -> float:
+    """Share of items answered wrongly: the failure the bot promises never to make."""
     return sum(r.false_answer for r in results) / len(results) if results else 0.0
 
 
@@ -103,10 +110,12 @@ class Summary:
 
     @property
     def false_answer_rate(self) -> float:
+        """Share of the questions answered wrongly."""
         return self.false_answers / self.total if self.total else 0.0
 
 
 def summarise(results: list[EvalResult]) -> Summary:
+    """Aggregate the results overall and per question kind, for benchmark reports."""
     grouped: dict[str, list[EvalResult]] = defaultdict(list)
     for result in results:
         grouped[result.item.kind].append(result)

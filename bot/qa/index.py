@@ -44,12 +44,16 @@ _NAMED_KINDS = {"person": "who", "character": "who", "place": "where"}
 
 @dataclass(frozen=True, slots=True)
 class Form:
+    """One phrasing of a document as tokens, compared with the question's."""
+
     doc: int
     tokens: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)
 class Doc:
+    """A fact or quote as the ranker sees it: phrasings, weighted tokens and names."""
+
     key: str  # fact or quote id
     fact: Fact | None
     quote: Quote | None
@@ -60,6 +64,8 @@ class Doc:
 
 
 class Index:
+    """Inverted index of one knowledge base, built once for the analyser and ranker."""
+
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
         self.docs: list[Doc] = []
@@ -164,6 +170,7 @@ class Index:
                     centrality[key] = weight
 
         def central(token: str, docs: list[int]) -> tuple[int, ...]:
+            """The word's postings with its most central documents first."""
             return tuple(sorted(docs, key=lambda d: centrality.get((d, token), math.inf)))
 
         return {token: central(token, docs) for token, docs in self.doc_postings.items()}

@@ -20,6 +20,8 @@ from bot.qa.folding import fold, singular, stem
 
 @dataclass(frozen=True, slots=True)
 class Lexicon:
+    """The engine's vocabulary from data/lexicon.yaml: what each word means to it."""
+
     stop_words: frozenset[str]
     filler: frozenset[str]
     small_talk: frozenset[str]
@@ -32,6 +34,7 @@ class Lexicon:
 
     @property
     def question_kinds(self) -> frozenset[str]:
+        """The kinds of answer a question can ask for (who, when, howmany and so on)."""
         return frozenset(self.question_words.values())
 
 

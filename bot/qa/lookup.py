@@ -18,6 +18,8 @@ BILLING_ORDER = {"main": 0, "recurring": 1, "guest": 2, "cameo": 3}
 
 @dataclass(frozen=True, slots=True)
 class CastLine:
+    """A character with the actor who plays them: one line of /cast."""
+
     character: Character
     actor: Person | None
 
@@ -46,6 +48,7 @@ def find_quotes(kb: KnowledgeBase, about: str, limit: int = 5) -> list[Quote]:
 
 
 def random_quote(kb: KnowledgeBase, rng: random.Random | None = None) -> Quote | None:
+    """A random quote, for /quote without a topic (None when there are none)."""
     quotes = list(kb.quotes.values())
     return (rng or random).choice(quotes) if quotes else None
 
@@ -58,6 +61,7 @@ def quote_topics(kb: KnowledgeBase) -> list[str]:
 
 
 def cast_list(kb: KnowledgeBase, billing: tuple[str, ...] = ("main",)) -> list[CastLine]:
+    """The cast with the given billings, main roles first, for /cast without a name."""
     lines = [
         CastLine(c, kb.people.get(c.played_by) if c.played_by else None)
         for c in kb.characters.values()
@@ -94,6 +98,7 @@ def find_cast(kb: KnowledgeBase, name: str) -> list[CastLine]:
 
 
 def find_episode(kb: KnowledgeBase, number_or_title: str) -> Episode | None:
+    """Find an episode by its number or a fuzzy title, for /episode."""
     text = number_or_title.strip().lower().removeprefix("episode").strip()
     if text.isdigit():
         return kb.episodes.get(int(text))

@@ -63,6 +63,7 @@ class Policy:
 
     @classmethod
     def from_mapping(cls, values: dict[str, Any]) -> Policy:
+        """Build a policy from policy.yaml's values, refusing weights for the wrong features."""
         weights = {str(k): float(v) for k, v in values.pop("weights").items()}
         if set(weights) != set(FEATURES):
             raise ValueError(f"policy.yaml: weights must name exactly {', '.join(FEATURES)}")
@@ -75,12 +76,15 @@ class Policy:
 
 @cache
 def shipped_policy() -> Policy:
+    """The fitted policy from data/policy.yaml, read once per process."""
     text = resources.files("bot.qa").joinpath("data/policy.yaml").read_text("utf-8")
     return Policy.from_mapping(yaml.safe_load(text))
 
 
 @dataclass(frozen=True, slots=True)
 class Decision:
+    """The engine's verdict on a question, with the confidence and features behind it."""
+
     outcome: Outcome
     reason: str
     best: Candidate | None = None

@@ -25,6 +25,8 @@ RANKED_KEPT = 8  # exact scores are computed for at least this many of the best 
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
+    """A fact or quote that could answer, with the named features the policy reads."""
+
     doc: int
     key: str  # fact or quote id
     score: float

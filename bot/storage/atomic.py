@@ -17,6 +17,7 @@ TEMP_SUFFIX = ".tmp"
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Replace a file so a crash leaves the old or the new content, never a mix."""
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor, temp_name = tempfile.mkstemp(
         prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent
@@ -35,10 +36,12 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 
 
 def atomic_write_text(path: Path, text: str) -> None:
+    """Replace a text file atomically, encoded as UTF-8."""
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
 def fsync_directory(directory: Path) -> None:
+    """Flush a folder's entries so a rename in it survives a power cut."""
     if os.name != "posix":  # pragma: no cover - directories cannot be fsynced on Windows
         return
     descriptor = os.open(directory, os.O_RDONLY)

@@ -81,6 +81,8 @@ SPOILER_MODES = ("tags", "private")
 
 @dataclass(frozen=True, slots=True)
 class GuildSettings:
+    """One server's choices from /settings, read whenever the bot answers there."""
+
     guild_id: int
     moderator_role_id: int | None = None
     qa_channel_id: int | None = None
@@ -92,6 +94,8 @@ class GuildSettings:
 
 @dataclass(frozen=True, slots=True)
 class AskedQuestion:
+    """An unanswered question as /kb gaps groups it."""
+
     id: int
     question: str
     created_at: float
@@ -99,6 +103,8 @@ class AskedQuestion:
 
 @dataclass(frozen=True, slots=True)
 class HistoryEntry:
+    """One recorded change to a fact, listed by /fact history and reversed by undo."""
+
     id: int
     scope: int
     fact_id: str
@@ -111,6 +117,8 @@ class HistoryEntry:
 
 @dataclass(frozen=True, slots=True)
 class Usage:
+    """The figures behind /kb stats: outcomes, top questions and feedback per fact."""
+
     answers: int
     choices: int
     abstentions: int
@@ -119,12 +127,15 @@ class Usage:
 
 
 class Store:
+    """The SQLite store of questions, feedback, settings and edit history."""
+
     def __init__(self, connection: sqlite3.Connection) -> None:
         self._db = connection
         self._lock = threading.Lock()
 
     @classmethod
     def open(cls, path: Path) -> Store:
+        """Open the store at a path, creating and migrating the database as needed."""
         path.parent.mkdir(parents=True, exist_ok=True)
         connection = sqlite3.connect(
             path, check_same_thread=False, isolation_level=None, timeout=10
@@ -138,11 +149,13 @@ class Store:
         return store
 
     def close(self) -> None:
+        """Close the database connection at shutdown."""
         with self._lock:
             self._db.close()
 
     @property
     def schema_version(self) -> int:
+        """The last migration applied, so opening knows which ones still have to run."""
         return int(self._db.execute("PRAGMA user_version").fetchone()[0])
 
     def _migrate(self) -> None:
@@ -178,6 +191,7 @@ class Store:
         fact_id: str | None,
         score: float,
     ) -> int:
+        """Log a question and its outcome for gaps, stats and retention; returns its id."""
         return self._write(
             "INSERT INTO questions (guild_id, channel_id, user_id, question, outcome, fact_id, score,"
             " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -198,11 +212,13 @@ class Store:
         self._write("UPDATE questions SET outcome = 'abstain' WHERE id = ?", (question_id,))
 
     def resolve_questions(self, ids: list[int]) -> None:
+        """Mark gap questions as dealt with, so /kb gaps stops listing them."""
         if ids:
             marks = ",".join("?" * len(ids))
             self._write(f"UPDATE questions SET resolved = 1 WHERE id IN ({marks})", tuple(ids))
 
     def usage(self, guild_id: int | None, top: int = 10) -> Usage:
+        """A server's answer counts, top questions and feedback, for /kb stats."""
         counts: dict[str, int] = {
             row[0]: int(row[1])
             for row in self._read(
@@ -280,6 +296,7 @@ class Store:
     # -- guild settings ---------------------------------------------------------------
 
     def guild_settings(self, guild_id: int) -> GuildSettings:
+        """A server's settings, or the defaults when it never changed any."""
         rows = self._read("SELECT * FROM guild_settings WHERE guild_id = ?", (guild_id,))
         if not rows:
             return GuildSettings(guild_id)
@@ -293,6 +310,7 @@ class Store:
         )
 
     def save_guild_settings(self, settings: GuildSettings) -> None:
+        """Store a server's settings, refusing an unknown spoiler mode."""
         if settings.spoiler_mode not in SPOILER_MODES:
             raise ValueError(f"spoiler mode must be one of {SPOILER_MODES}")
         self._write(
@@ -319,6 +337,7 @@ class Store:
         before: dict[str, Any] | None,
         after: dict[str, Any] | None,
     ) -> int:
+        """Append one change to a fact's history, for /fact history and undo."""
         return self._write(
             "INSERT INTO fact_history (scope, fact_id, actor_id, action, before, after, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -365,9 +384,11 @@ class AsyncStore:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store")
 
     async def run(self, call: Callable[[Store], T]) -> T:
+        """Run a store call on the worker thread and await its result."""
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, call, self.store)
 
     def close(self) -> None:
+        """Finish the pending calls, then close the store."""
         self._executor.shutdown(wait=True)
         self.store.close()
