@@ -125,8 +125,17 @@ class Query:
 
     @property
     def numbers(self) -> frozenset[str]:
-        """The numbers asked about (a season, an episode), which a fact must contain."""
-        return frozenset(t.token for t in self.terms if t.kind is TermKind.NUMBER)
+        """The numbers asked about (a season, an episode, a year), which a fact must contain.
+
+        A count written as a word ("the two companies", "les deux compagnies") describes;
+        it does not pin the answer down the way "season 3" or "2025" does.
+        """
+        return frozenset(
+            t.token
+            for t in self.terms
+            if t.kind is TermKind.NUMBER
+            and (not t.token.isdigit() or any(c.isdigit() for c in t.surface))
+        )
 
     @property
     def topic_weight(self) -> float:

@@ -60,7 +60,9 @@ def canonical(word: str) -> str | None:
     # A stop word as typed wins over a concept's stem: French "dans" is not "danse".
     if word in words.stop_words or single in words.stop_words or word in words.filler:
         return None
-    for form in (single, stem(single)):
+    # French plurals are a plain "s" ("compagnies" -> "compagnie"), English ones may not be.
+    french_single = word[:-1] if word.endswith("s") and len(word) > 3 else single
+    for form in dict.fromkeys((single, stem(single), french_single, stem(french_single))):
         concept = words.concepts.get(form) or words.concept_stems.get(form)
         if concept is not None:
             return concept

@@ -73,3 +73,10 @@ def test_names_are_one_term_and_question_words_say_what_is_asked(mini_engine: En
     assert query.asks == "when"
     names = [t for t in query.terms if t.kind is TermKind.NAME]
     assert [n.ids for n in names] == [frozenset({"lou-de-laage"})]
+
+
+def test_a_count_written_as_a_word_describes_but_digits_pin_down(shipped_engine: Engine) -> None:
+    analyse = shipped_engine.analyser.analyse
+    assert analyse("dans quelles villes sont les deux compagnies").numbers == frozenset()
+    assert analyse("what happened in 2025").numbers == frozenset({"2025"})
+    assert analyse("when does the second season come out").numbers == frozenset({"season2"})

@@ -94,3 +94,8 @@ def test_a_stop_word_as_typed_wins_over_a_concepts_stem() -> None:
 )
 def test_a_question_shaped_chat_line_is_told_from_chatter(text: str, expected: bool) -> None:
     assert looks_like_a_question(text) is expected
+
+
+def test_a_french_plural_meets_its_concept() -> None:
+    # "compagnies" is "compagnie" + s, not the English "-ies" -> "-y".
+    assert tokens("les compagnies") == tokens("la compagnie") == ("company",)
