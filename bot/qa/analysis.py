@@ -172,6 +172,12 @@ class Analyser:
         for word in sorted(self.correctable):
             buckets[len(word)].append(word)
         self._by_length = dict(buckets)
+        # What a real word may be a typo of: only far commoner words, a short list.
+        lowest = REAL_WORD_ZIPF + TYPO_ZIPF_MARGIN
+        self._common_by_length = {
+            length: [w for w in words if self.frequencies.get(w, 0.0) >= lowest]
+            for length, words in self._by_length.items()
+        }
         self._corrections: dict[str, str | None] = {}
         self._misspelt: dict[str, float] = {}
 
@@ -280,7 +286,9 @@ class Analyser:
             pool = [
                 w
                 for length in range(len(word) - limit, len(word) + limit + 1)
-                for w in self._by_length.get(length, ())
+                for w in (self._by_length if floor is None else self._common_by_length).get(
+                    length, ()
+                )
                 if floor is None or self.frequencies.get(w, 0.0) >= floor
             ]
             matches = process.extract(
