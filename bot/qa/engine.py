@@ -86,16 +86,7 @@ class Engine:
 
     def quote_answer(self, quote: Quote, question: str | None = None, score: float = 1.0) -> Answer:
         """An answer that shows a quote with its speaker and sources."""
-        speaker = self.kb.speaker_name(quote)
-        return Answer(
-            question or quote.text,
-            Outcome.ANSWER,
-            score=score,
-            quote=quote,
-            speaker=speaker,
-            citations=self.kb.citations(quote.sources),
-            text=f"“{quote.text}” — {speaker}",
-        )
+        return quote_answer(self.kb, quote, question, score)
 
     def _choices(self, candidates: tuple[Candidate, ...]) -> list[Choice]:
         choices: list[Choice] = []
@@ -161,15 +152,32 @@ def fact_answer(
     kb: KnowledgeBase, fact: Fact, question: str | None = None, score: float = 1.0
 ) -> Answer:
     """A fact as an answer, cited and quoted from `kb` (which may be a preview's)."""
-    quote = kb.quote_for(fact)
+    return _shown(kb, question or fact.question, score, fact, kb.quote_for(fact))
+
+
+def quote_answer(
+    kb: KnowledgeBase, quote: Quote, question: str | None = None, score: float = 1.0
+) -> Answer:
+    """A quote on its own as an answer, with its speaker and sources."""
+    return _shown(kb, question or quote.text, score, None, quote)
+
+
+def _shown(
+    kb: KnowledgeBase, question: str, score: float, fact: Fact | None, quote: Quote | None
+) -> Answer:
+    speaker = kb.speaker_name(quote) if quote else None
+    # What the fan reads: the answer, then the quote shown with it.
+    lines = [fact.answer] if fact else []
+    if quote:
+        lines.append(f"“{quote.text}” — {speaker}")
+    sources = fact.sources if fact else quote.sources if quote else ()
     return Answer(
-        question or fact.question,
+        question,
         Outcome.ANSWER,
         score=score,
         fact=fact,
         quote=quote,
-        speaker=kb.speaker_name(quote) if quote else None,
-        citations=kb.citations(fact.sources),
-        # What the fan reads: the answer, then the quote shown with it.
-        text=f"{fact.answer}\n“{quote.text}” — {kb.speaker_name(quote)}" if quote else fact.answer,
+        speaker=speaker,
+        citations=kb.citations(sources),
+        text="\n".join(lines),
     )

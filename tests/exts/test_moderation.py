@@ -90,11 +90,30 @@ class World:
         handle = await self.fake.click_button(preview.message, save["custom_id"], user=user)
         return await settle(handle)
 
+    async def first_gap_actions(self):
+        """Open /kb gaps as the manager and pick the most asked question."""
+        _, gaps = await self.command("kb gaps", user=self.manager)
+        select = next(c for row in gaps.components for c in row["components"] if c["type"] == 3)
+        picked = await self.fake.select_option(
+            gaps.message, select["custom_id"], ["0"], user=self.manager
+        )
+        return await settle(picked)
+
     async def ask(self, question: str, channel: FakeChannel | None = None):
         _, response = await self.command(
             "ask", {"question": question}, user=self.member, channel=channel
         )
         return response
+
+
+def button(response, matches) -> dict:
+    """The first button of a response whose label `matches`."""
+    return next(
+        c
+        for row in response.components
+        for c in row["components"]
+        if c.get("type") == 2 and matches(c.get("label", ""))
+    )
 
 
 @pytest.fixture
@@ -337,18 +356,8 @@ async def test_a_gap_becomes_an_alternate_phrasing_of_an_existing_fact(world: Wo
     question = "who's the fella who does jack's voice in etoile"
     first = await world.ask(question)
     assert first.ephemeral and "I don't know that one" in first.embeds[0]["description"]
-    _, gaps = await world.command("kb gaps", user=world.manager)
-    select = next(c for row in gaps.components for c in row["components"] if c["type"] == 3)
-    picked = await world.fake.select_option(
-        gaps.message, select["custom_id"], ["0"], user=world.manager
-    )
-    actions = await settle(picked)
-    alternate = next(
-        c
-        for row in actions.components
-        for c in row["components"]
-        if "cast-jack" in c.get("label", "") or "Jack" in c.get("label", "")
-    )
+    actions = await world.first_gap_actions()
+    alternate = button(actions, lambda label: "cast-jack" in label or "Jack" in label)
     click = await world.fake.click_button(
         actions.message, alternate["custom_id"], user=world.manager
     )
@@ -391,18 +400,8 @@ async def test_a_fact_too_long_for_a_form_is_offered_as_a_file(world: World) -> 
 async def test_a_gap_becomes_a_new_fact_and_is_handled_only_once_saved(world: World) -> None:
     question = "what is the name of the ballet school in the show"
     await world.ask(question)
-    _, gaps = await world.command("kb gaps", user=world.manager)
-    select = next(c for row in gaps.components for c in row["components"] if c["type"] == 3)
-    picked = await world.fake.select_option(
-        gaps.message, select["custom_id"], ["0"], user=world.manager
-    )
-    actions = await settle(picked)
-    add = next(
-        c
-        for row in actions.components
-        for c in row["components"]
-        if c.get("label") == "Add as a new fact"
-    )
+    actions = await world.first_gap_actions()
+    add = button(actions, lambda label: label == "Add as a new fact")
     click = await world.fake.click_button(actions.message, add["custom_id"], user=world.manager)
     form = await settle(click)
     assert form.type == 9  # the form opens, prefilled with the fan's question
