@@ -62,6 +62,13 @@ URL_PATTERN = re.compile(r"""^https?://[^\s<>"'`()\[\]{}|\\^]+$""")
 """http(s) only, and none of the characters Markdown or a chat client reads as syntax:
 a ")" would close a masked link and start another (percent-encode it as %29)."""
 
+BARE_YES_NO = re.compile(r"(?i)^\s*(yes|no|yep|nope|oui|non)\b\s*[,.!:;—–-]")
+BARE_YES_NO_MESSAGE = (
+    "starts with a bare yes or no: the same answer serves every phrasing of the question, "
+    "and a phrasing that asks the opposite would get the opposite; write it as a statement "
+    'that is true however the question is put ("Étoile is set in the present day: …")'
+)
+
 BILLINGS = ("main", "recurring", "guest", "cameo")
 ENTITY_KINDS = ("company", "place", "show", "work", "event", "organisation")
 
@@ -676,6 +683,8 @@ def _cross_check(
                 "quote",
                 f"unknown quote id '{fact.quote}'" + _suggest(fact.quote, merged["quotes"]),
             )
+        if BARE_YES_NO.match(fact.answer):
+            report("facts", key, "answer", BARE_YES_NO_MESSAGE)
         sources = tuple(merged["sources"][s] for s in fact.sources if s in merged["sources"])
         if len(citations_text(sources)) > MAX_CITATIONS_CHARS:
             report(

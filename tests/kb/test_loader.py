@@ -183,3 +183,26 @@ def test_the_yaml_export_is_a_valid_knowledge_file_that_loads_back_the_same(
     assert again.ok, again.problems[:3]
     assert dataclasses.replace(again.knowledge, loaded_at=original.loaded_at) == original
     assert export_yaml(again.knowledge) == export_yaml(original)
+
+
+@pytest.mark.parametrize("opening", ["Yes. ", "No, ", "Oui : ", "nope - "])
+def test_an_answer_opening_with_a_bare_yes_or_no_is_refused(kb_dir: Path, opening: str) -> None:
+    write(
+        kb_dir,
+        "extra.yaml",
+        f"facts:\n  - id: set-when\n    question: Is it set today?\n"
+        f"    answer: '{opening}Étoile is set in the present day.'\n    sources: [src-a]\n",
+    )
+    (message,) = messages(kb_dir)
+    assert "extra.yaml:2: facts › set-when › answer" in message
+    assert "starts with a bare yes or no" in message
+
+
+def test_an_answer_may_start_with_a_word_that_begins_like_no(kb_dir: Path) -> None:
+    write(
+        kb_dir,
+        "extra.yaml",
+        "facts:\n  - id: nobody\n    question: Who was cut?\n"
+        "    answer: Nobody was cut from the cast.\n    sources: [src-a]\n",
+    )
+    assert messages(kb_dir) == []
