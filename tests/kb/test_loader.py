@@ -27,6 +27,16 @@ def write(directory: Path, name: str, text: str) -> Path:
     return path
 
 
+def write_fact(directory: Path, fact_id: str, question: str, answer: str, source: str) -> None:
+    """An extra file holding one fact."""
+    write(
+        directory,
+        "extra.yaml",
+        f"facts:\n  - id: {fact_id}\n    question: {question}\n"
+        f"    answer: '{answer}'\n    sources: [{source}]\n",
+    )
+
+
 def messages(directory: Path) -> list[str]:
     return [str(p) for p in load_directory(directory).problems]
 
@@ -95,12 +105,7 @@ def test_duplicate_ids_across_files_point_at_the_first(kb_dir: Path) -> None:
 
 
 def test_the_same_phrasing_in_two_facts_is_refused(kb_dir: Path) -> None:
-    write(
-        kb_dir,
-        "extra.yaml",
-        "facts:\n  - id: jack-again\n    question: WHO PLAYS JACK?\n"
-        "    answer: Luke Kirby.\n    sources: [src-b]\n",
-    )
+    write_fact(kb_dir, "jack-again", "WHO PLAYS JACK?", "Luke Kirby.", "src-b")
     (message,) = messages(kb_dir)
     assert "is the same question as one of fact 'cast-jack'" in message
 
@@ -187,22 +192,12 @@ def test_the_yaml_export_is_a_valid_knowledge_file_that_loads_back_the_same(
 
 @pytest.mark.parametrize("opening", ["Yes. ", "No, ", "Oui : ", "nope - "])
 def test_an_answer_opening_with_a_bare_yes_or_no_is_refused(kb_dir: Path, opening: str) -> None:
-    write(
-        kb_dir,
-        "extra.yaml",
-        f"facts:\n  - id: set-when\n    question: Is it set today?\n"
-        f"    answer: '{opening}Étoile is set in the present day.'\n    sources: [src-a]\n",
-    )
+    write_fact(kb_dir, "set-when", "Is it set today?", f"{opening}Étoile is today.", "src-a")
     (message,) = messages(kb_dir)
     assert "extra.yaml:2: facts › set-when › answer" in message
     assert "starts with a bare yes or no" in message
 
 
 def test_an_answer_may_start_with_a_word_that_begins_like_no(kb_dir: Path) -> None:
-    write(
-        kb_dir,
-        "extra.yaml",
-        "facts:\n  - id: nobody\n    question: Who was cut?\n"
-        "    answer: Nobody was cut from the cast.\n    sources: [src-a]\n",
-    )
+    write_fact(kb_dir, "nobody", "Who was cut?", "Nobody was cut from the cast.", "src-a")
     assert messages(kb_dir) == []
