@@ -69,6 +69,12 @@ BARE_YES_NO_MESSAGE = (
     'that is true however the question is put ("Étoile is set in the present day: …")'
 )
 
+SPOILER_SOURCE_MESSAGE = (
+    "cites the spoiler source '{}': its title gives the plot away, so only a fact "
+    "marked as a spoiler (spoiler_episode, or spoiler: true) may cite it; cite another "
+    "source for this"
+)
+
 BILLINGS = ("main", "recurring", "guest", "cameo")
 ENTITY_KINDS = ("company", "place", "show", "work", "event", "organisation")
 
@@ -117,6 +123,10 @@ SECTIONS: dict[str, dict[str, FieldSpec]] = {
             False,
             1000,
             description="Link to the publisher's own page (http:// or https://). Leave out when only a copy on another site was found.",
+        ),
+        "spoiler": FieldSpec(
+            "bool",
+            description="Set to true when the title or link gives the plot away: it is then shown only inside spoiler tags, and only spoiler facts may cite it.",
         ),
     },
     "people": {
@@ -258,6 +268,12 @@ SECTIONS: dict[str, dict[str, FieldSpec]] = {
             MAX_ANSWER_CHARS,
             description="One to three sentences, paraphrased from the sources, nothing invented. Required.",
         ),
+        "answer_fr": FieldSpec(
+            "text",
+            False,
+            MAX_ANSWER_CHARS,
+            description="The same answer in French, for questions asked in French: faithful to the English answer and its sources, nothing added. Quotes stay in their original language.",
+        ),
         "sources": FieldSpec(
             "ids",
             True,
@@ -280,6 +296,14 @@ SECTIONS: dict[str, dict[str, FieldSpec]] = {
         "spoiler_episode": FieldSpec(
             "int",
             description="The episode (1-999) whose plot this answer reveals; leave out if it spoils nothing.",
+        ),
+        "spoiler": FieldSpec(
+            "bool",
+            description="Set to true when the answer reveals the season's plot but no source names the episode (otherwise use spoiler_episode).",
+        ),
+        "unknown": FieldSpec(
+            "bool",
+            description="Set to true when the sources do not answer the question: the answer then says what is and is not known, and the bot gives it as an honest don't-know, never as a fact.",
         ),
     },
     "quotes": {
@@ -632,16 +656,22 @@ def _cross_check(
         file, line = lines[(section, key)]
         problems.append(Problem(file, line, f"{section} › {key} › {field_name}", message))
 
-    def check_sources(section: str, key: Any, source_ids: tuple[str, ...]) -> None:
-        """Report every source id that no source record defines."""
+    def check_sources(
+        section: str, key: Any, source_ids: tuple[str, ...], *, spoils: bool = False
+    ) -> None:
+        """Report every source id that no source record defines, and every spoiler
+        source cited by a record that does not itself hide a spoiler."""
         for source_id in source_ids:
-            if source_id not in merged["sources"]:
+            source = merged["sources"].get(source_id)
+            if source is None:
                 report(
                     section,
                     key,
                     "sources",
                     f"unknown source id '{source_id}'" + _suggest(source_id, merged["sources"]),
                 )
+            elif source.spoiler and not spoils:
+                report(section, key, "sources", SPOILER_SOURCE_MESSAGE.format(source_id))
 
     for section in ("people", "characters", "episodes"):
         for key, record in merged[section].items():
@@ -666,7 +696,16 @@ def _cross_check(
             )
     owners: dict[str, str] = {}
     for key, fact in merged["facts"].items():
-        check_sources("facts", key, fact.sources)
+        check_sources("facts", key, fact.sources, spoils=fact.is_spoiler)
+        episodes = merged["episodes"]
+        if fact.spoiler_episode is not None and episodes and fact.spoiler_episode not in episodes:
+            report(
+                "facts",
+                key,
+                "spoiler_episode",
+                f"there is no episode {fact.spoiler_episode} "
+                f"(the episodes are {', '.join(map(str, sorted(episodes)))})",
+            )
         for entity_id in fact.entities:
             if entity_id not in named:
                 report(
@@ -683,8 +722,9 @@ def _cross_check(
                 "quote",
                 f"unknown quote id '{fact.quote}'" + _suggest(fact.quote, merged["quotes"]),
             )
-        if BARE_YES_NO.match(fact.answer):
-            report("facts", key, "answer", BARE_YES_NO_MESSAGE)
+        for field_name, text in (("answer", fact.answer), ("answer_fr", fact.answer_fr or "")):
+            if BARE_YES_NO.match(text):
+                report("facts", key, field_name, BARE_YES_NO_MESSAGE)
         sources = tuple(merged["sources"][s] for s in fact.sources if s in merged["sources"])
         if len(citations_text(sources)) > MAX_CITATIONS_CHARS:
             report(

@@ -33,6 +33,7 @@ class Source:
     author: str | None = None
     date: str | None = None
     url: str | None = None
+    spoiler: bool = False  # its title or address gives the plot away: shown only in spoiler tags
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +94,9 @@ class Fact:
     entities: tuple[str, ...] = ()
     quote: str | None = None
     spoiler_episode: int | None = None
+    spoiler: bool = False  # reveals the season's plot, with no one episode to name
+    unknown: bool = False  # the sources do not answer it: the answer says what is not known
+    answer_fr: str | None = None  # the same answer in French, for questions asked in French
     origin: Origin | None = field(default=None, compare=False)
 
     @property
@@ -103,7 +107,7 @@ class Fact:
     @property
     def is_spoiler(self) -> bool:
         """Whether the answer reveals an episode's plot and must be hidden."""
-        return self.spoiler_episode is not None
+        return self.spoiler or self.spoiler_episode is not None
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,7 +44,7 @@ def messages(directory: Path) -> list[str]:
 def test_the_mini_knowledge_base_is_valid(kb_dir: Path) -> None:
     assembly = load_directory(kb_dir)
     assert assembly.ok
-    assert len(assembly.knowledge.facts) == 6
+    assert len(assembly.knowledge.facts) == 8
 
 
 def test_malformed_yaml_names_file_and_line(kb_dir: Path) -> None:
@@ -201,3 +201,31 @@ def test_an_answer_opening_with_a_bare_yes_or_no_is_refused(kb_dir: Path, openin
 def test_an_answer_may_start_with_a_word_that_begins_like_no(kb_dir: Path) -> None:
     write_fact(kb_dir, "nobody", "Who was cut?", "Nobody was cut from the cast.", "src-a")
     assert messages(kb_dir) == []
+
+
+def spoiler_source_and_fact(directory: Path, spoiler_episode: str) -> None:
+    """A source whose title gives the plot away, and a fact citing it."""
+    write(
+        directory,
+        "extra.yaml",
+        "sources:\n  - id: src-finale\n    title: The finale's kiss\n    publisher: Outlet\n"
+        "    spoiler: true\n"
+        f"facts:\n  - id: finale-kiss\n    question: Who kisses?\n    answer: Two dancers.\n"
+        f"    sources: [src-finale]\n{spoiler_episode}",
+    )
+
+
+def test_only_a_spoiler_fact_may_cite_a_spoiler_source(kb_dir: Path) -> None:
+    spoiler_source_and_fact(kb_dir, "")
+    (message,) = messages(kb_dir)
+    assert "extra.yaml:7: facts › finale-kiss › sources" in message
+    assert "spoiler source 'src-finale'" in message
+    spoiler_source_and_fact(kb_dir, "    spoiler_episode: 1\n")
+    assert messages(kb_dir) == []
+
+
+def test_a_spoiler_episode_must_be_one_of_the_episodes(kb_dir: Path) -> None:
+    spoiler_source_and_fact(kb_dir, "    spoiler_episode: 9\n")
+    (message,) = messages(kb_dir)
+    assert "facts › finale-kiss › spoiler_episode: there is no episode 9" in message
+    assert "(the episodes are 1, 8)" in message
