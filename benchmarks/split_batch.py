@@ -1,6 +1,7 @@
 """Split a blind question batch into tune (60%) and held-out (40%) halves.
 
     python benchmarks/split_batch.py RAW.yaml NAME --brief "who wrote it, for whom"
+    python benchmarks/split_batch.py RAW.yaml followups --brief "…" --into conversation --tune-share 0.4
 
 The split is random but reproducible (seeded by NAME) and stratified by kind, so
 each half has the batch's mix. Items are copied line for line (one flow-style item
@@ -27,6 +28,10 @@ def main() -> int:
     parser.add_argument("raw", type=Path)
     parser.add_argument("name")
     parser.add_argument("--brief", required=True, help="one line: the writer's persona")
+    parser.add_argument(
+        "--into", default="", help="a folder under tests/eval for the tune/ and heldout/ halves"
+    )
+    parser.add_argument("--tune-share", type=float, default=TUNE_SHARE)
     args = parser.parse_args()
     lines = [
         line
@@ -36,7 +41,9 @@ def main() -> int:
     by_kind: dict[str, list[str]] = defaultdict(list)
     for line in lines:
         (item,) = yaml.safe_load(line)
-        if not {"q", "kind", "expect"} <= set(item):
+        if not {"kind", "expect"} <= set(item) or not (
+            {"q"} <= set(item) or {"first", "then"} <= set(item)
+        ):
             print(f"incomplete item: {line}", file=sys.stderr)
             return 1
         by_kind[item["kind"]].append(line)
@@ -45,11 +52,11 @@ def main() -> int:
     for kind in sorted(by_kind):
         group = by_kind[kind]
         rng.shuffle(group)
-        cut = round(len(group) * TUNE_SHARE)
+        cut = round(len(group) * args.tune_share)
         halves["tune"] += group[:cut]
         halves["heldout"] += group[cut:]
     for half, chosen in halves.items():
-        target = EVAL / half / f"{args.name}.yaml"
+        target = EVAL / args.into / half / f"{args.name}.yaml"
         target.parent.mkdir(parents=True, exist_ok=True)
         header = (
             f"# Batch {args.name!r}, {half} half ({len(chosen)} of {len(lines)} questions).\n"

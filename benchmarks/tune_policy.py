@@ -25,10 +25,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.kb.loader import load_directory  # noqa: E402
-from bot.qa.answer import Outcome  # noqa: E402
 from bot.qa.engine import Engine  # noqa: E402
 from bot.qa.evaluation import is_correct, load_split  # noqa: E402
-from bot.qa.policy import FEATURES, Decision, shipped_policy  # noqa: E402
+from bot.qa.policy import FEATURES, shipped_policy  # noqa: E402
 from bot.settings import default_knowledge_dir  # noqa: E402
 
 POLICY_FILE = ROOT / "bot" / "qa" / "data" / "policy.yaml"
@@ -44,7 +43,7 @@ def examples(engine: Engine) -> tuple[list[tuple[dict[str, float], bool]], int]:
         decision = explanation.decision
         if decision.features is None or decision.best is None:
             continue  # decided by a hard rule: not the model's business
-        answer = engine._render(item.question, Decision(Outcome.ANSWER, "fit", decision.best))
+        answer = engine.answer_with(decision.best, item.question)
         found.append((decision.features, item.expect is not None and is_correct(item, answer)))
     return found, len(items)
 

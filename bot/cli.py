@@ -53,6 +53,11 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         help="knowledge folder (default: KNOWLEDGE_DIR or the shipped one)",
     )
+    parser.add_argument(
+        "--lang",
+        choices=("en", "fr"),
+        help="answer in this language (default: the language of each question)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     ask = commands.add_parser(
@@ -125,6 +130,13 @@ def _check(directory: Path) -> int:
         f"OK: {len(kb.facts)} facts, {len(kb.quotes)} quotes, {len(kb.sources)} sources, "
         f"{len(kb.people)} people, {len(kb.characters)} characters in {directory}"
     )
+    untranslated = [f.id for f in kb.facts.values() if not f.answer_fr]
+    if untranslated:
+        shown = ", ".join(untranslated[:10]) + (", …" if len(untranslated) > 10 else "")
+        print(
+            f"note: {len(untranslated)} fact{'s' * (len(untranslated) != 1)} without a French "
+            f"answer (French questions get the English one): {shown}"
+        )
     return 0
 
 
@@ -141,7 +153,8 @@ def _ask(engine: Engine, args: argparse.Namespace, max_chars: int) -> int:
             if cut or len(question) > max_chars:
                 question = question[:max_chars]
                 note = f"the question was cut to its first {max_chars} characters"
-            result = engine.answer(question).to_json() | ({"note": note} if note else {})
+            answer = engine.answer(question, language=args.lang)
+            result = answer.to_json() | ({"note": note} if note else {})
             print(json.dumps(result, ensure_ascii=False), flush=True)
         return 0
     question = " ".join(args.question).strip()
@@ -149,7 +162,7 @@ def _ask(engine: Engine, args: argparse.Namespace, max_chars: int) -> int:
         raise CliError(
             'error: the question is empty; try: etoile-bot ask "who plays Cheyenne?"', EXIT_USAGE
         )
-    explanation = engine.explain(question)
+    explanation = engine.explain(question, args.lang)
     if args.explain:
         print("\n".join(explanation_lines(explanation)), end="\n\n")
     print(render_answer(explanation.answer))
@@ -197,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
         engine = Engine(kb)
         if args.command == "ask":
             return _ask(engine, args, settings.max_question_chars)
-        return chat(engine, history=settings.data_dir / "chat_history")
+        return chat(engine, history=settings.data_dir / "chat_history", language=args.lang)
     except CliError as error:
         print(error, file=sys.stderr)
         return error.status

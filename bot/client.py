@@ -21,11 +21,14 @@ import discord
 from discord import app_commands
 from discord.ext import commands, tasks
 
+from bot.app.conversations import Conversations
 from bot.app.editor import KnowledgeEditor
 from bot.app.knowledge import KnowledgeService
+from bot.i18n import N_, Texts
 from bot.render import NO_MENTIONS
 from bot.settings import Settings
 from bot.storage.store import AsyncStore, Store
+from bot.translator import CatalogTranslator
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +40,7 @@ EXTENSIONS = (
     "bot.exts.guild_settings",
 )
 
-APOLOGY = (
+APOLOGY = N_(
     "Sorry, something went wrong on my side. It has been logged; please try again in a moment."
 )
 
@@ -60,7 +63,8 @@ class EtoileTree(app_commands.CommandTree):
     ) -> None:
         """Show refusals as they are; log any other failure and apologise to the user."""
         if isinstance(error, app_commands.CheckFailure):
-            await send_private(interaction, str(error) or "You can't use this command here.")
+            t = Texts.of(interaction.locale)
+            await send_private(interaction, str(error) or t("You can't use this command here."))
             return
         command = interaction.command.qualified_name if interaction.command else "?"
         log.error(
@@ -70,7 +74,7 @@ class EtoileTree(app_commands.CommandTree):
             interaction.guild_id,
             "".join(traceback.format_exception(error)),
         )
-        await send_private(interaction, APOLOGY)
+        await send_private(interaction, Texts.of(interaction.locale)(APOLOGY))
 
 
 class SafeView(discord.ui.View):
@@ -119,7 +123,7 @@ class SafeView(discord.ui.View):
             interaction.user.id,
             exc_info=error,
         )
-        await send_private(interaction, APOLOGY)
+        await send_private(interaction, Texts.of(interaction.locale)(APOLOGY))
 
 
 Callback = TypeVar("Callback", bound=Callable[..., Awaitable[None]])
@@ -139,7 +143,7 @@ def apologise_on_error(callback: Callback) -> Callback:
                 getattr(self, "custom_id", self),
                 interaction.user.id,
             )
-            await send_private(interaction, APOLOGY)
+            await send_private(interaction, Texts.of(interaction.locale)(APOLOGY))
 
     return cast(Callback, wrapper)
 
@@ -188,6 +192,7 @@ class EtoileBot(commands.AutoShardedBot):
         self.cooldown = commands.CooldownMapping.from_cooldown(
             1, settings.cooldown_seconds, _by_user_id
         )
+        self.conversations = Conversations()  # each fan's last answer, for follow-ups
         self._startup_notice: asyncio.Task[None] | None = None
 
     async def setup_hook(self) -> None:
@@ -205,6 +210,7 @@ class EtoileBot(commands.AutoShardedBot):
         store = await asyncio.to_thread(Store.open, self.settings.data_dir / "bot.sqlite3")
         self.db = AsyncStore(store)
         self.editor = KnowledgeEditor(self.knowledge, store)
+        await bot.tree.set_translator(CatalogTranslator())
         for extension in EXTENSIONS:
             await bot.load_extension(extension)
         if self.settings.dev_guild_id:

@@ -7,6 +7,7 @@ from typing import Any
 import discord
 
 from bot.client import SafeView
+from bot.i18n import Texts
 from bot.render import COLOUR, paginate
 
 
@@ -14,14 +15,24 @@ class Paginator(SafeView):
     """Previous/next buttons over pages of whole lines; only the viewer can turn them."""
 
     def __init__(
-        self, title: str, lines: list[str], viewer_id: int, *, command: str, per_page: int = 10
+        self,
+        title: str,
+        lines: list[str],
+        viewer_id: int,
+        *,
+        command: str,
+        per_page: int = 10,
+        t: Texts | None = None,
     ) -> None:
         super().__init__(timeout=600)
+        self.t = t or Texts()
         self.title = title
-        self.pages = paginate(lines, per_page=per_page)
+        self.pages = paginate(lines, per_page=per_page, t=self.t)
         self.viewer_id = viewer_id
         self.command = command  # what another member should run to browse it themselves
         self.page = 0
+        self.previous.label = self.t("Previous")
+        self.next.label = self.t("Next")
         self._sync_buttons()
 
     async def start(self, interaction: discord.Interaction) -> None:
@@ -31,7 +42,9 @@ class Paginator(SafeView):
     def embed(self) -> discord.Embed:
         """The current page as an embed, with its page number."""
         embed = discord.Embed(title=self.title, description=self.pages[self.page], colour=COLOUR)
-        embed.set_footer(text=f"Page {self.page + 1} of {len(self.pages)}")
+        embed.set_footer(
+            text=self.t("Page {page} of {pages}", page=self.page + 1, pages=len(self.pages))
+        )
         return embed
 
     def _sync_buttons(self) -> None:
@@ -41,8 +54,9 @@ class Paginator(SafeView):
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         """Keep other members from turning the pages, and tell them how to browse themselves."""
         if interaction.user.id != self.viewer_id:
+            t = Texts.of(interaction.locale)
             await interaction.response.send_message(
-                f"Run {self.command} to browse it yourself.", ephemeral=True
+                t("Run {command} to browse it yourself.", command=self.command), ephemeral=True
             )
             return False
         return True

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import discord
 from discord import app_commands
 
+from bot.i18n import N_, Texts
 from bot.storage.store import SHARED_SCOPE
 
 if TYPE_CHECKING:
@@ -44,6 +45,7 @@ async def is_moderator(bot: EtoileBot, interaction: discord.Interaction) -> bool
 
 
 def _refuse(interaction: discord.Interaction, message: str) -> Refused:
+    """The refusal in the user's language (the log keeps the English one)."""
     command = interaction.command.qualified_name if interaction.command else "?"
     log.warning(
         "Refused /%s for user %s in guild %s: %s",
@@ -52,7 +54,7 @@ def _refuse(interaction: discord.Interaction, message: str) -> Refused:
         interaction.guild_id,
         message,
     )
-    return Refused(message)
+    return Refused(Texts.of(interaction.locale)(message))
 
 
 async def edit_scope(bot: EtoileBot, interaction: discord.Interaction, shared: bool = False) -> int:
@@ -60,18 +62,21 @@ async def edit_scope(bot: EtoileBot, interaction: discord.Interaction, shared: b
     if shared:
         if not is_owner(bot, interaction.user.id):
             raise _refuse(
-                interaction, "Only the bot's owners can change the shared knowledge base."
+                interaction, N_("Only the bot's owners can change the shared knowledge base.")
             )
         return SHARED_SCOPE
     if interaction.guild is None:
         raise _refuse(
-            interaction, "Use this in a server; in DMs only owners can edit (with `shared: True`)."
+            interaction,
+            N_("Use this in a server; in DMs only owners can edit (with `shared: True`)."),
         )
     if not (await is_moderator(bot, interaction) or is_owner(bot, interaction.user.id)):
         raise _refuse(
             interaction,
-            "Only this server's moderators (Manage Server, or the moderator role set with "
-            "`/settings moderator_role`) can do that.",
+            N_(
+                "Only this server's moderators (Manage Server, or the moderator role set with "
+                "`/settings moderator_role`) can do that."
+            ),
         )
     return interaction.guild.id
 
@@ -79,12 +84,14 @@ async def edit_scope(bot: EtoileBot, interaction: discord.Interaction, shared: b
 def require_owner(bot: EtoileBot, interaction: discord.Interaction) -> None:
     """Refuse the command unless one of the bot's owners runs it."""
     if not is_owner(bot, interaction.user.id):
-        raise _refuse(interaction, "Only the bot's owners can do that.")
+        raise _refuse(interaction, N_("Only the bot's owners can do that."))
 
 
 def require_manage_guild(interaction: discord.Interaction) -> None:
     """Changing who counts as a moderator needs more than being one."""
     if interaction.guild is None:
-        raise _refuse(interaction, "Use this in a server.")
+        raise _refuse(interaction, N_("Use this in a server."))
     if not (interaction.permissions.manage_guild or interaction.permissions.administrator):
-        raise _refuse(interaction, "Only members with Manage Server can change the bot's settings.")
+        raise _refuse(
+            interaction, N_("Only members with Manage Server can change the bot's settings.")
+        )

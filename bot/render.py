@@ -10,9 +10,10 @@ from dataclasses import dataclass
 
 import discord
 
-from bot.kb.citations import citation_line
+from bot.i18n import Texts
+from bot.kb.citations import citation_line, spoiler_tags
 from bot.kb.model import KnowledgeBase, Quote, Source
-from bot.presentation import present
+from bot.presentation import HIDDEN_SPOILER, present
 from bot.qa.answer import Answer, Outcome
 
 CONTENT_LIMIT = 2000
@@ -30,12 +31,6 @@ TEXT_INPUT_LIMIT = 4000
 
 COLOUR = discord.Colour.from_rgb(201, 162, 39)  # stage-light gold
 NO_MENTIONS = discord.AllowedMentions.none()
-
-ABSTAIN_TEXT = (
-    "I don't know that one, and I'd rather not guess. I answer questions about the series "
-    "**Étoile**: its cast and characters, creators, production, episodes, release and "
-    "reception, and what the people behind it said. Try `/sources` or `/about`."
-)
 
 
 def cite(source: Source) -> str:
@@ -60,18 +55,14 @@ def truncate(text: str, limit: int) -> str:
     return cut.rstrip() + "…"
 
 
-def spoiler(text: str) -> str:
-    """Discord spoiler tags; a '||' inside the text would end the spoiler early."""
-    return f"||{text.replace('||', '| |')}||"
-
-
-def citations_field(sources: list[str]) -> str:
+def citations_field(sources: list[str], t: Texts | None = None) -> str:
     """The citations, one per line, dropping whole lines (never cutting one) to fit."""
+    t = t or Texts()
     lines = [f"• {line}" for line in sources]
     while lines and len("\n".join(lines)) > FIELD_VALUE_LIMIT:
         dropped = len(sources) - len(lines) + 1
         lines = lines[:-1]
-        more = f"…and {dropped} more"
+        more = t("…and {count} more", count=dropped)
         if len("\n".join([*lines, more])) <= FIELD_VALUE_LIMIT:
             return "\n".join([*lines, more])
     return "\n".join(lines) or "—"
@@ -90,32 +81,43 @@ def quote_block(quote: Quote, speaker: str) -> str:
     return f"> “{quote.text}”\n> — **{speaker}**"
 
 
-def render_answer(answer: Answer, *, hide_spoilers: bool = True) -> Rendered:
-    """An answer as an embed (and a spoiler warning), within every Discord limit."""
-    shown = present(answer)
+def render_answer(
+    answer: Answer, *, hide_spoilers: bool = True, t: Texts | None = None, spoilers: bool = False
+) -> Rendered:
+    """An answer as an embed (and a spoiler warning), within every Discord limit.
+
+    Choices, related facts and nearest facts are offered as buttons (`exts/ask.py`),
+    so the embed does not list them a second time.
+    """
+    t = t or Texts()
+    shown = present(answer, t, spoilers=spoilers)
     if shown.outcome is Outcome.ABSTAIN:
-        return Rendered(
-            None, discord.Embed(description=ABSTAIN_TEXT, colour=discord.Colour.light_grey())
-        )
+        embed = discord.Embed(description=shown.message, colour=discord.Colour.light_grey())
+        if shown.citations:  # a don't-know the sources explain keeps its sources
+            embed.add_field(
+                name=t("Sources"),
+                value=citations_field([cite(s) for s in shown.citations], t),
+                inline=False,
+            )
+        return Rendered(None, embed)
     if shown.outcome is Outcome.CHOICES:
-        lines = "\n".join(
-            f"{n}. {choice_label(c.question, c.spoiler)}" for n, c in enumerate(shown.choices, 1)
-        )
         embed = discord.Embed(
-            title="Did you mean one of these?",
-            description=truncate(f"I'm not sure which you mean:\n{lines}", DESCRIPTION_LIMIT),
+            title=t("Did you mean one of these?"),
+            description=shown.message,
             colour=discord.Colour.blurple(),
         )
         return Rendered(None, embed)
     is_spoiler = shown.spoiler and hide_spoilers
-    title = f"Spoiler: episode {shown.spoiler_episode}" if is_spoiler else shown.title
+    title = t("Spoiler: {what}", what=shown.spoiler_label(t)) if is_spoiler else shown.title
     quote_text = quote_block(shown.quote, shown.speaker) if shown.quote else ""
-    citations = citations_field([cite(s) for s in shown.citations])
-    footer = f"{shown.reference} · 👎 Wrong tells the moderators"
+    citations = citations_field([cite(s) for s in shown.citations], t)
+    sources_name = t("Sources")
+    footer = t("{reference} · 👎 Wrong tells the moderators", reference=shown.reference)
+    note = f"*{shown.note}*" if shown.note else ""
     room = min(
         DESCRIPTION_LIMIT,
-        EMBED_TOTAL_LIMIT - len(title) - len(citations) - len("Sources") - len(footer),
-    )
+        EMBED_TOTAL_LIMIT - len(title) - len(citations) - len(sources_name) - len(footer),
+    ) - (len(note) + 2 if note else 0)
     parts: list[str] = []
     if shown.body:
         quote_room = len(quote_text) + 2 if quote_text else 0
@@ -124,49 +126,54 @@ def render_answer(answer: Answer, *, hide_spoilers: bool = True) -> Rendered:
             quote_text = truncate(quote_text, max(0, room // 2))
             budget = room - len(quote_text) - 2 - (4 if is_spoiler else 0)
         text = truncate(shown.body, budget)
-        parts.append(spoiler(text) if is_spoiler else text)
+        parts.append(spoiler_tags(text) if is_spoiler else text)
     if quote_text:
         parts.append(truncate(quote_text, room - sum(len(p) + 2 for p in parts)))
+    if note:
+        parts.append(note)
     embed = discord.Embed(
         title=truncate(title, TITLE_LIMIT),
         description="\n\n".join(parts),
         colour=COLOUR,
     )
-    embed.add_field(name="Sources", value=citations, inline=False)
+    embed.add_field(name=sources_name, value=citations, inline=False)
     embed.set_footer(text=truncate(footer, FOOTER_LIMIT))
     content = None
     if shown.spoiler:
-        content = f"⚠️ **Spoiler for episode {shown.spoiler_episode}** below."
+        content = t("⚠️ **Spoiler for {what}** below.", what=shown.spoiler_label(t))
     return Rendered(content, embed)
 
 
-def choice_label(question: str, is_spoiler: bool, limit: int = CHOICE_NAME_LIMIT) -> str:
+def choice_label(
+    question: str, is_spoiler: bool, limit: int = CHOICE_NAME_LIMIT, t: Texts | None = None
+) -> str:
     """A choice never reveals a spoiler, even in its label."""
-    return "A spoiler question (hidden)" if is_spoiler else truncate(question, limit)
+    return (t or Texts())(HIDDEN_SPOILER) if is_spoiler else truncate(question, limit)
 
 
-def render_quote(kb: KnowledgeBase, quote: Quote) -> Rendered:
+def render_quote(kb: KnowledgeBase, quote: Quote, t: Texts | None = None) -> Rendered:
     """A quote as an embed with its context and source, for /quote."""
+    t = t or Texts()
     speaker = kb.speaker_name(quote)
     embed = discord.Embed(
-        title=truncate(f"A quote by {speaker}", TITLE_LIMIT),
+        title=truncate(t("A quote by {speaker}", speaker=speaker), TITLE_LIMIT),
         description=truncate(quote_block(quote, speaker), DESCRIPTION_LIMIT),
         colour=COLOUR,
     )
     if quote.context:
         embed.add_field(
-            name="Context", value=truncate(quote.context, FIELD_VALUE_LIMIT), inline=False
+            name=t("Context"), value=truncate(quote.context, FIELD_VALUE_LIMIT), inline=False
         )
     embed.add_field(
-        name="Source",
-        value=citations_field([cite(s) for s in kb.citations(quote.sources)]),
+        name=t("Source"),
+        value=citations_field([cite(s) for s in kb.citations(quote.sources)], t),
         inline=False,
     )
     embed.set_footer(text=f"quote {quote.id}")
     return Rendered(None, embed)
 
 
-def paginate(lines: list[str], per_page: int = 10) -> list[str]:
+def paginate(lines: list[str], per_page: int = 10, t: Texts | None = None) -> list[str]:
     """Pages of whole lines, each within an embed description."""
     pages: list[str] = []
     current: list[str] = []
@@ -178,4 +185,5 @@ def paginate(lines: list[str], per_page: int = 10) -> list[str]:
         current.append(line)
     if current:
         pages.append("\n".join(current))
-    return pages or ["Nothing here yet."]
+    t = t or Texts()
+    return pages or [t("Nothing here yet.")]

@@ -9,21 +9,25 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
+from bot.i18n import N_, Texts
 from bot.kb.citations import citation_line
 from bot.kb.model import KnowledgeBase, Quote
-from bot.presentation import present
+from bot.presentation import Choice, present
 from bot.qa.answer import Answer, Outcome
+from bot.qa.conversation import Context
 from bot.qa.engine import Engine
 from bot.qa.lookup import find_quotes, random_quote
 
 WIDTH = 88
 
-HELP = """\
-Ask anything about Étoile in English or French, e.g. "who plays Cheyenne?".
+HELP = N_(
+    """Ask anything about Étoile in English or French, e.g. "who plays Cheyenne?".
+Follow-ups work: "and Jack?", "tell me more", "source?".
   /quote [topic or person]  a verbatim quote (random when empty)
   /sources                  the sources the bot knows
   /help                     this help
   Ctrl-D (or /quit)         leave"""
+)
 
 
 def _wrap(text: str, indent: str = "") -> str:
@@ -33,40 +37,61 @@ def _wrap(text: str, indent: str = "") -> str:
     )
 
 
-def render_quote(kb: KnowledgeBase, quote: Quote) -> str:
+def render_quote(kb: KnowledgeBase, quote: Quote, t: Texts | None = None) -> str:
     """A quote with its context and sources as plain text, for the chat's /quote."""
+    t = t or Texts()
     lines = [_wrap(f"“{quote.text}”", "  "), f"    — {kb.speaker_name(quote)}"]
     if quote.context:
         lines.append(_wrap(quote.context, "    "))
-    lines.append("Source:")
+    lines.append(t("Source:"))
     lines += [f"  • {citation_line(s, markdown=False)}" for s in kb.citations(quote.sources)]
     return "\n".join(lines)
 
 
-def render_answer(answer: Answer) -> str:
-    """An answer as wrapped plain text, the same content as the Discord embed."""
-    shown = present(answer)
+def _offered(title: str, choices: tuple[Choice, ...]) -> list[str]:
+    return [title, *(f"  {n}. {c.label}" for n, c in enumerate(choices, 1))] if choices else []
+
+
+def render_answer(answer: Answer, t: Texts | None = None) -> str:
+    """An answer as wrapped plain text, the same content as the Discord embed.
+
+    Numbered choices (a close call, related or nearest facts) can be picked by typing
+    their number, which `chat` handles.
+    """
+    t = t or Texts.of(answer.language)
+    shown = present(answer, t)
     if shown.outcome is Outcome.ABSTAIN:
-        return (
-            "I don't know that one. I answer questions about the series Étoile: its cast, "
-            "creators, production, episodes and what the people behind it said."
-        )
+        said = [_wrap(shown.message.replace("**", ""))]  # Discord's bold, not for a terminal
+        if shown.citations:  # a don't-know the sources explain keeps its sources
+            said.append(t("Sources:"))
+            said += [f"  • {citation_line(s, markdown=False)}" for s in shown.citations]
+        return "\n".join([*said, *_offered(t("Closest:"), shown.suggestions)])
     if shown.outcome is Outcome.CHOICES:
-        offered = [f"  {n}. {c.question}" for n, c in enumerate(shown.choices, 1)]
-        return "\n".join(["I'm not sure which you mean. Did you mean:", *offered])
+        return "\n".join(_offered(shown.message, shown.choices))
     lines: list[str] = []
     if shown.spoiler:
-        lines.append(f"[Spoiler for episode {shown.spoiler_episode}]")
+        lines.append(t("[Spoiler for {what}]", what=shown.spoiler_label(t)))
     if shown.body:
         lines.append(_wrap(shown.body))
     if shown.quote is not None:
         if lines:
             lines.append("")
         lines += [_wrap(f"“{shown.quote.text}”", "  "), f"    — {shown.speaker}"]
+    if shown.note:
+        lines.append(_wrap(shown.note))
     if shown.citations:
-        lines.append("Sources:")
+        lines.append(t("Sources:"))
         lines += [f"  • {citation_line(s, markdown=False)}" for s in shown.citations]
+    lines += _offered(t("Related:"), shown.related)
     return "\n".join(lines)
+
+
+def numbered_choices(answer: Answer) -> list[str]:
+    """The fact ids a fan may pick by number after this answer, in the order shown."""
+    shown = present(answer)
+    if shown.outcome is Outcome.CHOICES:
+        return [c.id for c in shown.choices]
+    return [c.id for c in (shown.related if shown.outcome is Outcome.ANSWER else shown.suggestions)]
 
 
 def render_sources(kb: KnowledgeBase) -> str:
@@ -100,17 +125,24 @@ def chat(
     stdin: TextIO = sys.stdin,
     stdout: TextIO = sys.stdout,
     history: Path | None = None,
+    language: str | None = None,
 ) -> int:
-    """A conversation over the same engine the Discord bot uses."""
+    """A conversation over the same engine the Discord bot uses, follow-ups included.
+
+    `language` forces the answers' language; by default each follows its question.
+    """
     kb = engine.kb
     interactive = stdin.isatty() and stdout.isatty()
     save_history = _enable_line_editing(history) if interactive else (lambda: None)
+    session = ChatSession(engine, language)
     print(
-        f"Étoile Q&A — {len(kb.facts)} facts, {len(kb.quotes)} quotes. "
-        "Type /help for commands, Ctrl-D to leave.",
+        session.t(
+            "Étoile Q&A — {facts} facts, {quotes} quotes. Type /help for commands, Ctrl-D to leave.",
+            facts=len(kb.facts),
+            quotes=len(kb.quotes),
+        ),
         file=stdout,
     )
-    pending_choices: list[str] = []
     try:
         while True:
             try:
@@ -120,21 +152,13 @@ def chat(
             if line is None:
                 break
             line = line.strip()
-            if not line:
-                continue
             if line in ("/quit", "/exit"):
                 break
-            if line.isdigit() and pending_choices and 1 <= int(line) <= len(pending_choices):
-                picked = engine.resolve_choice(pending_choices[int(line) - 1])
-                pending_choices = []
-                if picked:
-                    print(render_answer(picked), file=stdout)
-                continue
-            reply, pending_choices = _reply(engine, line)
-            print(reply, file=stdout)
+            if line:
+                print(session.reply(line), file=stdout)
     finally:
         save_history()
-    print("Bye!", file=stdout)
+    print(session.t("Bye!"), file=stdout)
     return 0
 
 
@@ -143,24 +167,45 @@ def _read_line(stdin: TextIO) -> str | None:
     return None if line == "" else line
 
 
-def _reply(engine: Engine, line: str) -> tuple[str, list[str]]:
-    kb = engine.kb
-    command, _, argument = line.partition(" ")
-    if command == "/help":
-        return HELP, []
-    if command == "/sources":
-        return render_sources(kb), []
-    if command == "/quote":
-        quotes = find_quotes(kb, argument, limit=1) if argument.strip() else []
-        quote = quotes[0] if quotes else (None if argument.strip() else random_quote(kb))
-        if quote is None:
-            return f"No quote found about “{argument.strip()}”.", []
-        return render_quote(kb, quote), []
-    if command.startswith("/"):
-        return f"Unknown command {command}. {HELP.splitlines()[0]} Type /help.", []
-    answer = engine.answer(line)
-    choices = [c.id for c in answer.choices] if answer.outcome is Outcome.CHOICES else []
-    text = render_answer(answer)
-    if choices:
-        text += "\nType the number of your choice."
-    return text, choices
+class ChatSession:
+    """One fan's conversation in the terminal: the last answer (for follow-ups) and
+    the numbered facts they may pick next."""
+
+    def __init__(self, engine: Engine, language: str | None = None) -> None:
+        self.engine = engine
+        self.forced = language
+        self.t = Texts.of(language or "en")
+        self.context: Context | None = None
+        self.numbered: list[str] = []
+
+    def reply(self, line: str) -> str:
+        """What the bot says to one line typed by the fan."""
+        kb = self.engine.kb
+        if line.isdigit() and 1 <= int(line) <= len(self.numbered):
+            picked = self.engine.resolve_choice(self.numbered[int(line) - 1], self.t.language)
+            return self._show(picked) if picked else ""
+        command, _, argument = line.partition(" ")
+        t = self.t
+        if command == "/help":
+            return t(HELP)
+        if command == "/sources":
+            return render_sources(kb)
+        if command == "/quote":
+            quotes = find_quotes(kb, argument, limit=1) if argument.strip() else []
+            quote = quotes[0] if quotes else (None if argument.strip() else random_quote(kb))
+            if quote is None:
+                return t("No quote found about “{about}”.", about=argument.strip())
+            return render_quote(kb, quote, t)
+        if command.startswith("/"):
+            return t("Unknown command {command}. Type /help.", command=command)
+        return self._show(self.engine.answer(line, self.context, self.forced))
+
+    def _show(self, answer: Answer) -> str:
+        if answer.answered:
+            self.context = self.context.after(answer) if self.context else Context.start(answer)
+        self.t = Texts.of(self.forced or answer.language)
+        self.numbered = numbered_choices(answer)
+        text = render_answer(answer, self.t)
+        if self.numbered:
+            text += "\n" + self.t("Type a number to pick one.")
+        return text

@@ -39,11 +39,21 @@ MINI = str(FIXTURES / "mini_kb")
 
 
 def test_ask_prints_answer_and_citations() -> None:
-    result = run("--knowledge", MINI, "ask", "qui joue cheyenne ?")
+    result = run("--knowledge", MINI, "ask", "who plays cheyenne?")
     assert result.returncode == 0, result.stderr
     assert "Lou de Laâge plays Cheyenne" in result.stdout
     assert "Sources:" in result.stdout and "Example Outlet" in result.stdout
     assert "https://example.org/panel" in result.stdout
+
+
+def test_a_french_question_is_answered_in_french_unless_told_otherwise() -> None:
+    french = run("--knowledge", MINI, "ask", "qui joue cheyenne ?")
+    assert "Lou de Laâge joue Cheyenne" in french.stdout and "Sources :" in french.stdout
+    forced = run("--knowledge", MINI, "--lang", "en", "ask", "qui joue cheyenne ?")
+    assert "Lou de Laâge plays Cheyenne" in forced.stdout and "Sources:" in forced.stdout
+    untranslated = run("--knowledge", MINI, "ask", "qui joue jack ?")
+    assert "Luke Kirby plays Jack" in untranslated.stdout
+    assert "Pas encore de version française" in untranslated.stdout
 
 
 def test_ask_abstains_honestly_with_nonzero_status() -> None:
@@ -118,10 +128,20 @@ def test_chat_session_on_piped_input() -> None:
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "Luke Kirby plays Jack" in out
-    assert "Did you mean" in out and "Type the number" in out
+    assert "Did you mean" in out and "Type a number to pick one." in out
     assert "toilet paper" in out and "Amy Sherman-Palladino" in out
     assert "Example Outlet" in out and "/quote" in out and "Unknown command /nope" in out
     assert out.rstrip().endswith("Bye!")
+
+
+def test_the_chat_follows_up_on_the_last_answer() -> None:
+    result = run(
+        "--knowledge", MINI, "chat", stdin="who plays cheyenne?\nand jack?\nsource?\nthanks!\n"
+    )
+    out = result.stdout
+    assert "Luke Kirby plays Jack" in out  # "and jack?" reuses "who plays ...?"
+    assert "Where the last answer comes from:" in out and "Other Outlet" in out
+    assert "You're welcome!" in out
 
 
 @pytest.mark.parametrize("command", [[], ["chat"]])

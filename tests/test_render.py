@@ -6,6 +6,9 @@ import re
 
 import discord
 
+from bot.exts.ask import answer_view
+from bot.i18n import Texts
+from bot.kb.citations import spoiler_tags
 from bot.kb.model import Fact, Quote, Source
 from bot.qa.answer import Answer, Choice, Outcome
 from bot.render import (
@@ -17,7 +20,6 @@ from bot.render import (
     citations_field,
     paginate,
     render_answer,
-    spoiler,
     truncate,
 )
 
@@ -109,7 +111,7 @@ def test_spoilers_hidden_in_tags_with_a_warning_and_a_neutral_title() -> None:
 
 
 def test_spoiler_tags_cannot_be_closed_early() -> None:
-    assert spoiler("a || b") == "||a | | b||"
+    assert spoiler_tags("a || b") == "||a | | b||"
 
 
 def test_choice_labels_never_reveal_spoilers() -> None:
@@ -117,7 +119,7 @@ def test_choice_labels_never_reveal_spoilers() -> None:
     assert len(choice_label("x" * 300, False)) == 100
 
 
-def test_choices_embed_lists_questions() -> None:
+async def test_a_close_call_offers_its_choices_once_as_buttons() -> None:
     answer = Answer(
         "jack",
         Outcome.CHOICES,
@@ -125,7 +127,11 @@ def test_choices_embed_lists_questions() -> None:
         choices=(Choice("a", "Who plays Jack?", 0.5), Choice("b", "Secret", 0.4, True)),
     )
     embed = render_answer(answer).embed
-    assert "1. Who plays Jack?" in embed.description and "Secret" not in embed.description
+    assert "Who plays Jack?" not in embed.description  # the buttons are the list
+    view = answer_view(answer, 1, 7, ephemeral=False, t=Texts())
+    assert view is not None
+    labels = [getattr(child, "item", child).label for child in view.children]
+    assert labels == ["Who plays Jack?", "A spoiler question (hidden)", "None of these"]
 
 
 def test_pages_hold_whole_lines_within_the_description_limit() -> None:
@@ -146,3 +152,9 @@ def test_a_source_title_cannot_add_markup_or_a_second_link() -> None:
     field = render_answer(fact_answer("Text.", sources=(hostile,))).embed.fields[0].value
     assert "[Download](https://evil.example)" not in field and "**Big**" not in field
     assert re.findall(r"(?<!\\)\]\((\S+?)\)", field) == ["https://good.example/a"]
+
+
+def test_a_spoiler_source_shows_its_title_and_link_only_in_spoiler_tags() -> None:
+    finale = Source("f", "The finale's kiss", "Outlet", None, "2025", "https://e.org/kiss", True)
+    field = render_answer(fact_answer("Eight episodes.", sources=(finale,))).embed.fields[0]
+    assert field.value == "• ||[The finale's kiss](https://e.org/kiss)|| — Outlet, 2025"

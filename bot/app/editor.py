@@ -57,15 +57,40 @@ CHANGED_ON_DISK = (
 )
 
 
+def N_(template: str) -> str:
+    """Mark an English message template that the interface translates (bot.i18n)."""
+    return template
+
+
+SAVED = {
+    "add": N_("Added `{fact}`."),
+    "edit": N_("Saved `{fact}`."),
+    "retire": N_("Retired `{fact}`."),
+    "undo": N_("Undid the last change to `{fact}`."),
+    "import": N_("Imported `{fact}`."),
+}
+SAVED_MANY = N_("Saved {count} facts.")
+
+
 @dataclass(frozen=True)
 class EditResult:
-    """Outcome of a moderator's edit, with the message and problems the Discord views show."""
+    """Outcome of a moderator's edit, with the message and problems the Discord views show.
+
+    The message is an English template and its values, so the interface can show it in
+    the moderator's language (`t(result.template, **result.values)`).
+    """
 
     ok: bool
-    message: str
+    template: str
     fact: Fact | None = None
     problems: tuple[Problem, ...] = ()
     knowledge: KnowledgeBase | None = None  # the knowledge as it would be (a preview's)
+    values: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def message(self) -> str:
+        """The message in English (logs, the command line, tests)."""
+        return self.template.format(**self.values)
 
 
 @dataclass(frozen=True)
@@ -85,20 +110,6 @@ class ImportPlan:
     def ok(self) -> bool:
         """Whether the upload passed every check and may be offered for applying."""
         return not self.problems
-
-    def summary(self) -> str:
-        """Counts of what would change (or the first problems), for the confirmation message."""
-        if self.problems:
-            return "\n".join(f"• {p}" for p in self.problems[:15])
-        parts = [
-            f"{len(self.added)} new fact(s)",
-            f"{len(self.changed)} changed",
-            f"{len(self.retired)} retired",
-            f"{self.unchanged} unchanged",
-        ]
-        if self.sources:
-            parts.append(f"{len(self.sources)} new source(s)")
-        return ", ".join(parts)
 
 
 def fact_version(fact: Fact | None) -> str:
@@ -175,8 +186,10 @@ class KnowledgeEditor:
         with self._locks[scope]:
             outcome = self._validated(scope, {record["id"]: record}, sources)
         if isinstance(outcome, list):
-            return EditResult(False, "The fact has problems.", problems=tuple(outcome))
-        return EditResult(True, "Looks good.", outcome.facts.get(record["id"]), knowledge=outcome)
+            return EditResult(False, N_("The fact has problems."), problems=tuple(outcome))
+        return EditResult(
+            True, N_("Looks good."), outcome.facts.get(record["id"]), knowledge=outcome
+        )
 
     def save(
         self,
@@ -194,8 +207,11 @@ class KnowledgeEditor:
             if expected_version is not None and fact_version(before) != expected_version:
                 return EditResult(
                     False,
-                    f"Someone changed `{fact_id}` since you opened it. Nothing was saved; "
-                    "open it again to see the latest version.",
+                    N_(
+                        "Someone changed `{fact}` since you opened it. Nothing was saved; "
+                        "open it again to see the latest version."
+                    ),
+                    values={"fact": fact_id},
                 )
             action = "edit" if before else "add"
             return self._apply(scope, actor_id, action, {fact_id: record}, sources)
@@ -204,7 +220,9 @@ class KnowledgeEditor:
         """Remove a fact from a scope, recorded so that /fact undo can bring it back."""
         with self._locks[scope]:
             if self.current(scope, fact_id) is None:
-                return EditResult(False, f"There is no fact `{fact_id}` here.")
+                return EditResult(
+                    False, N_("There is no fact `{fact}` here."), values={"fact": fact_id}
+                )
             return self._apply(scope, actor_id, "retire", {fact_id: None}, ())
 
     def undo(self, scope: int, actor_id: int, fact_id: str) -> EditResult:
@@ -212,7 +230,9 @@ class KnowledgeEditor:
         with self._locks[scope]:
             entries = self.store.history(scope, fact_id, limit=1)
             if not entries:
-                return EditResult(False, f"`{fact_id}` has no change to undo here.")
+                return EditResult(
+                    False, N_("`{fact}` has no change to undo here."), values={"fact": fact_id}
+                )
             return self._apply(scope, actor_id, "undo", {fact_id: entries[0].before}, ())
 
     def add_alternate(self, scope: int, actor_id: int, fact_id: str, phrasing: str) -> EditResult:
@@ -220,7 +240,9 @@ class KnowledgeEditor:
         with self._locks[scope]:
             fact = self.current(scope, fact_id)
             if fact is None:
-                return EditResult(False, f"There is no fact `{fact_id}` here.")
+                return EditResult(
+                    False, N_("There is no fact `{fact}` here."), values={"fact": fact_id}
+                )
             record = fact_record(fact)
             record["alternates"] = [*fact.alternates, phrasing.strip()]
             return self._apply(scope, actor_id, "edit", {fact_id: record}, ())
@@ -274,9 +296,9 @@ class KnowledgeEditor:
     def apply_import(self, scope: int, actor_id: int, plan: ImportPlan) -> EditResult:
         """Apply a previewed upload, refusing it if any of its facts changed since the preview."""
         if not plan.ok:
-            return EditResult(False, "The upload has problems.", problems=plan.problems)
+            return EditResult(False, N_("The upload has problems."), problems=plan.problems)
         if not plan.changes:
-            return EditResult(True, "Nothing to change.")
+            return EditResult(True, N_("Nothing to change."))
         with self._locks[scope]:
             stale = [
                 fact_id
@@ -286,8 +308,11 @@ class KnowledgeEditor:
             if stale:
                 return EditResult(
                     False,
-                    f"{', '.join(f'`{i}`' for i in stale[:5])} changed since the preview; "
-                    "nothing was imported. Upload the file again to see the new differences.",
+                    N_(
+                        "{facts} changed since the preview; nothing was imported. Upload the "
+                        "file again to see the new differences."
+                    ),
+                    values={"facts": ", ".join(f"`{i}`" for i in stale[:5])},
                 )
             return self._apply(scope, actor_id, "import", dict(plan.changes), plan.sources)
 
@@ -305,7 +330,7 @@ class KnowledgeEditor:
         checked = self._validated(scope, changes, sources)
         if isinstance(checked, list):
             return EditResult(
-                False, "Nothing was saved: the change has problems.", problems=tuple(checked)
+                False, N_("Nothing was saved: the change has problems."), problems=tuple(checked)
             )
         # History first, then the files: a crash in between leaves a history row whose
         # undo restores what is still there, never a change that undo cannot reverse.
@@ -320,19 +345,13 @@ class KnowledgeEditor:
         if isinstance(outcome, list):  # the files changed on disk between the two steps
             self._cancel(scope, actor_id, befores)
             return EditResult(
-                False, "Nothing was saved: the change has problems.", problems=tuple(outcome)
+                False, N_("Nothing was saved: the change has problems."), problems=tuple(outcome)
             )
         single = next(iter(changes)) if len(changes) == 1 else None
         fact = outcome.facts.get(single) if single else None
-        verb = {
-            "add": "Added",
-            "edit": "Saved",
-            "retire": "Retired",
-            "undo": "Undid the last change to",
-            "import": "Imported",
-        }[action]
-        what = f"`{single}`" if single else f"{len(changes)} fact(s)"
-        return EditResult(True, f"{verb} {what}.", fact)
+        if single:
+            return EditResult(True, SAVED[action], fact, values={"fact": single})
+        return EditResult(True, SAVED_MANY, values={"count": str(len(changes))})
 
     def _record(
         self,

@@ -10,8 +10,12 @@ from discord.ext import commands
 from rapidfuzz import fuzz, process
 
 from bot import __version__
+from bot.i18n import N_, Texts
+from bot.kb.citations import spoiler_tags
 from bot.kb.model import KnowledgeBase
 from bot.paginator import Paginator
+from bot.qa.answer import fact_body
+from bot.qa.engine import question_in
 from bot.qa.folding import fold
 from bot.qa.lookup import (
     cast_list,
@@ -31,12 +35,19 @@ from bot.render import (
     citations_field,
     cite,
     render_quote,
-    spoiler,
     truncate,
 )
 
 if TYPE_CHECKING:
     from bot.client import EtoileBot
+
+
+BILLING_WORDS = {
+    "main": N_("main"),
+    "recurring": N_("recurring"),
+    "guest": N_("guest"),
+    "cameo": N_("cameo"),
+}
 
 
 def fuzzy_choices(options: list[str], current: str) -> list[app_commands.Choice[str]]:
@@ -77,15 +88,19 @@ class Browse(commands.Cog):
     ) -> None:
         """Show fans a sourced quote about a person or topic, or a random one."""
         kb = self._kb(interaction)
+        t = Texts.of(interaction.locale)
         found = find_quotes(kb, about, limit=1) if about else [random_quote(kb)]
         if not found or found[0] is None:
             await interaction.response.send_message(
-                f"I have no quote about “{truncate(about or '', 80)}”. Try a name like Amy Sherman-Palladino, or a topic like casting.",
+                t(
+                    "I have no quote about “{about}”. Try a name like Amy Sherman-Palladino, or a topic like casting.",
+                    about=truncate(about or "", 80),
+                ),
                 ephemeral=True,
                 allowed_mentions=NO_MENTIONS,
             )
             return
-        rendered = render_quote(kb, found[0])
+        rendered = render_quote(kb, found[0], t)
         await interaction.response.send_message(embed=rendered.embed, allowed_mentions=NO_MENTIONS)
 
     @quote.autocomplete("about")
@@ -102,27 +117,32 @@ class Browse(commands.Cog):
     ) -> None:
         """Show who plays whom: the main cast, or the actor or character the fan names."""
         kb = self._kb(interaction)
+        t = Texts.of(interaction.locale)
         lines = find_cast(kb, name) if name else cast_list(kb)
         if not lines:
             await interaction.response.send_message(
-                f"I don't know anyone called “{truncate(name or '', 80)}” in Étoile's cast. Try `/cast` for the main cast.",
+                t(
+                    "I don't know anyone called “{name}” in Étoile's cast. Try `/cast` for the main cast.",
+                    name=truncate(name or "", 80),
+                ),
                 ephemeral=True,
                 allowed_mentions=NO_MENTIONS,
             )
             return
         embed = discord.Embed(
-            title="Main cast" if not name else f"Cast: {truncate(name, 200)}", colour=COLOUR
+            title=t("Main cast") if not name else t("Cast: {name}", name=truncate(name, 200)),
+            colour=COLOUR,
         )
         for line in lines[:25]:
-            actor = line.actor.name if line.actor else "actor not identified"
-            value = f"played by **{actor}**"
+            actor = line.actor.name if line.actor else t("actor not identified")
+            value = t("played by **{actor}**", actor=actor)
             if line.character.billing:
-                value += f" ({line.character.billing})"
+                value += f" ({t(BILLING_WORDS[line.character.billing])})"
             if line.character.description and name:
                 value += f"\n{line.character.description}"
             sources = kb.citations(line.character.sources)
             if sources and name:
-                value += "\n" + citations_field([cite(s) for s in sources[:2]])
+                value += "\n" + citations_field([cite(s) for s in sources[:2]], t)
             embed.add_field(
                 name=truncate(line.character.name, 256),
                 value=truncate(value, FIELD_VALUE_LIMIT),
@@ -154,39 +174,49 @@ class Browse(commands.Cog):
     ) -> None:
         """List the episodes, or show what the bot knows about one with spoilers hidden."""
         kb = self._kb(interaction)
+        t = Texts.of(interaction.locale)
         if not episode:
-            listing = (
-                "\n".join(f"**{e.number}.** {e.title}" for e in kb.episodes.values())
-                or "No episodes known yet."
+            listing = "\n".join(f"**{e.number}.** {e.title}" for e in kb.episodes.values()) or t(
+                "No episodes known yet."
             )
-            embed = discord.Embed(title="Étoile, Season 1", description=listing, colour=COLOUR)
-            embed.set_footer(text="/episode 3 for one episode")
+            embed = discord.Embed(title=t("Étoile, Season 1"), description=listing, colour=COLOUR)
+            embed.set_footer(text=t("/episode 3 for one episode"))
             await interaction.response.send_message(embed=embed, allowed_mentions=NO_MENTIONS)
             return
         found = find_episode(kb, episode)
         if found is None:
             await interaction.response.send_message(
-                f"No episode matches “{truncate(episode, 80)}”. Episodes are numbered 1 to {len(kb.episodes)}.",
+                t(
+                    "No episode matches “{episode}”. Episodes are numbered 1 to {count}.",
+                    episode=truncate(episode, 80),
+                    count=len(kb.episodes),
+                ),
                 ephemeral=True,
                 allowed_mentions=NO_MENTIONS,
             )
             return
-        embed = discord.Embed(title=f"Episode {found.number}: {found.title}", colour=COLOUR)
+        embed = discord.Embed(
+            title=t("Episode {number}: {title}", number=found.number, title=found.title),
+            colour=COLOUR,
+        )
         for fact in facts_about_episode(kb, found)[:10]:
+            body = fact_body(fact, t.language)
             text = (
-                spoiler(truncate(fact.answer, FIELD_VALUE_LIMIT - 4))
+                spoiler_tags(truncate(body, FIELD_VALUE_LIMIT - 4))
                 if fact.is_spoiler
-                else truncate(fact.answer, FIELD_VALUE_LIMIT)
+                else truncate(body, FIELD_VALUE_LIMIT)
             )
             label = (
-                f"Spoiler (episode {fact.spoiler_episode})" if fact.is_spoiler else fact.question
+                t("Spoiler (episode {episode})", episode=fact.spoiler_episode)
+                if fact.is_spoiler
+                else question_in(fact, t.language)
             )
             embed.add_field(name=truncate(label, 256), value=text, inline=False)
         sources = kb.citations(found.sources)
         if sources:
             embed.add_field(
-                name="Sources",
-                value=citations_field([cite(s) for s in sources]),
+                name=t("Sources"),
+                value=citations_field([cite(s) for s in sources], t),
                 inline=False,
             )
         await interaction.response.send_message(embed=embed, allowed_mentions=NO_MENTIONS)
@@ -203,8 +233,11 @@ class Browse(commands.Cog):
     async def sources(self, interaction: discord.Interaction) -> None:
         """Let fans page through every source the bot's answers come from."""
         kb = self._kb(interaction)
+        t = Texts.of(interaction.locale)
         lines = [cite(s) for s in kb.sources.values()]
-        pager = Paginator("Sources the bot cites", lines, interaction.user.id, command="/sources")
+        pager = Paginator(
+            t("Sources the bot cites"), lines, interaction.user.id, command="/sources", t=t
+        )
         await pager.start(interaction)
 
     @app_commands.command(
@@ -213,35 +246,81 @@ class Browse(commands.Cog):
     async def about(self, interaction: discord.Interaction) -> None:
         """Tell fans what the bot does and how to report a wrong answer."""
         kb = self._kb(interaction)
+        t = Texts.of(interaction.locale)
         updated = int(kb.loaded_at) if kb.loaded_at else None
         embed = discord.Embed(
-            title="Étoile Q&A",
-            description=(
+            title=t("Étoile Q&A"),
+            description=t(
                 "I answer fans' questions about **Étoile**, the Prime Video ballet series by Amy "
                 "Sherman-Palladino and Daniel Palladino: cast, creators, episodes, production, "
                 "release and reception, with the sources every answer comes from. I never guess: "
                 "when I'm not sure I offer choices, and when I don't know I say so.\n\n"
-                "Ask with `/ask`, mention me with a question, or try `/quote`, `/cast`, `/episode` "
-                "and `/sources`."
+                "Ask with `/ask`, mention me with a question, or try `/help`."
             ),
             colour=COLOUR,
         )
-        embed.add_field(
-            name="Knowledge",
-            value=f"{len(kb.facts)} facts · {len(kb.quotes)} quotes · {len(kb.sources)} sources",
-            inline=False,
-        )
+        embed.add_field(name=t("Knowledge"), value=knowledge_line(kb, t), inline=False)
         if updated:
-            embed.add_field(name="Last updated", value=f"<t:{updated}:R>", inline=True)
+            embed.add_field(name=t("Last updated"), value=f"<t:{updated}:R>", inline=True)
         embed.add_field(
-            name="Wrong answer?",
-            value="Press 👎 **Wrong** under it: the moderators see it in `/kb stats` and can fix the fact with `/fact edit`.",
+            name=t("Wrong answer?"),
+            value=t(
+                "Press 👎 **Wrong** under it: the moderators see it in `/kb stats` and can fix the fact with `/fact edit`."
+            ),
             inline=False,
         )
         embed.set_footer(text=f"etoile-bot {__version__}")
         await interaction.response.send_message(
             embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS
         )
+
+    @app_commands.command(name="help", description="What I know and how to ask me")
+    async def help(self, interaction: discord.Interaction) -> None:
+        """Show how to ask, with examples, and what the bot knows about."""
+        kb = self._kb(interaction)
+        t = Texts.of(interaction.locale)
+        embed = discord.Embed(
+            title=t("How to ask"),
+            description=t(
+                "Ask in English or French, in your own words: typos and half sentences are fine. "
+                "Every answer comes with its sources; when I'm not sure I offer choices, and "
+                "when I don't know I say so."
+            ),
+            colour=COLOUR,
+        )
+        embed.add_field(
+            name=t("Try"),
+            value=t(
+                "`/ask who plays Cheyenne?`\n`/ask qui a créé la série ?`\n"
+                "`/ask when did it come out`\nthen a follow-up: `/ask and Jack?`, "
+                "`/ask tell me more`, `/ask source?`"
+            ),
+            inline=False,
+        )
+        embed.add_field(
+            name=t("Also"),
+            value=t(
+                "`/cast` who plays whom · `/episode` the episodes · `/quote` what the people "
+                "behind it said · `/sources` every source · mention me with a question · "
+                "right-click a message › Apps › *Answer with Étoile facts* to answer a fan"
+            ),
+            inline=False,
+        )
+        embed.add_field(name=t("What I know"), value=knowledge_line(kb, t), inline=False)
+        await interaction.response.send_message(
+            embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
+
+
+def knowledge_line(kb: KnowledgeBase, t: Texts) -> str:
+    """How much the bot knows, in one line."""
+    return t(
+        "{facts} facts · {quotes} quotes · {sources} sources · {episodes} episodes",
+        facts=len(kb.facts),
+        quotes=len(kb.quotes),
+        sources=len(kb.sources),
+        episodes=len(kb.episodes),
+    )
 
 
 async def setup(bot: EtoileBot) -> None:

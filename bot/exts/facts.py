@@ -21,6 +21,7 @@ from discord.ext import commands
 
 from bot.app.editor import EditResult, fact_version, new_fact_id, source_from_url
 from bot.client import SafeView
+from bot.i18n import N_, Texts
 from bot.kb.export import fact_record
 from bot.kb.model import Fact
 from bot.paginator import Paginator
@@ -43,12 +44,29 @@ if TYPE_CHECKING:
     from bot.client import EtoileBot
 
 URL = re.compile(r"^https?://\S+$")
+QUESTION_CHARS, ANSWER_CHARS, SOURCES_CHARS = 300, 1000, 500  # the form's field limits
+ACTIONS = {  # how /fact history names each kind of change
+    "add": N_("added"),
+    "edit": N_("edited"),
+    "retire": N_("retired"),
+    "undo": N_("undone"),
+    "import": N_("imported"),
+}
 
 
-def problems_text(result: EditResult) -> str:
-    """An edit's message and first problems as one reply that fits in a Discord message."""
+def outcome_text(result: EditResult, t: Texts) -> str:
+    """An edit's outcome in the moderator's language."""
+    return t(result.template, **result.values)
+
+
+def problems_text(result: EditResult, t: Texts) -> str:
+    """An edit's message and first problems as one reply that fits in a Discord message.
+
+    The problems themselves are the checker's, in English, like a compiler's messages:
+    they name files, lines and fields.
+    """
     lines = [
-        result.message,
+        outcome_text(result, t),
         *(
             f"• {p.where}: {p.message}" if p.where else f"• {p.message}"
             for p in result.problems[:10]
@@ -60,38 +78,24 @@ def problems_text(result: EditResult) -> str:
 class FactModal(discord.ui.Modal):
     """The fact's long text. Opened empty by /fact add, prefilled by /fact edit."""
 
-    @classmethod
-    def too_long(cls, fact: Fact) -> str | None:
+    @staticmethod
+    def too_long(fact: Fact, t: Texts) -> str | None:
         """Which of the fact's texts cannot be prefilled (Discord refuses the whole form)."""
         prefill = {
-            "the question": (cls.question, fact.question),
-            "the answer": (cls.answer, fact.answer),
-            "the other phrasings": (cls.alternates, "\n".join(fact.alternates)),
-            "the sources": (cls.source, ", ".join(fact.sources)),
+            N_("the question"): (QUESTION_CHARS, fact.question),
+            N_("the answer"): (ANSWER_CHARS, fact.answer),
+            N_("the other phrasings"): (TEXT_INPUT_LIMIT, "\n".join(fact.alternates)),
+            N_("the sources"): (SOURCES_CHARS, ", ".join(fact.sources)),
         }
-        for name, (field, text) in prefill.items():
-            if field.max_length is not None and len(text) > field.max_length:
-                return f"{name} ({len(text):,} characters; a form holds {field.max_length:,})"
+        for name, (limit, text) in prefill.items():
+            if len(text) > limit:
+                return t(
+                    "{what} ({length} characters; a form holds {limit})",
+                    what=t(name),
+                    length=f"{len(text):,}",
+                    limit=f"{limit:,}",
+                )
         return None
-
-    question: discord.ui.TextInput[Any] = discord.ui.TextInput(label="Question", max_length=300)
-    answer: discord.ui.TextInput[Any] = discord.ui.TextInput(
-        label="Answer (1–3 sentences)", style=discord.TextStyle.paragraph, max_length=1000
-    )
-    alternates: discord.ui.TextInput[Any] = discord.ui.TextInput(
-        label="Other ways fans ask it (one per line)",
-        style=discord.TextStyle.paragraph,
-        required=False,
-        max_length=TEXT_INPUT_LIMIT,
-    )
-    source: discord.ui.TextInput[Any] = discord.ui.TextInput(
-        label="Source id(s) or a link",
-        max_length=500,
-        placeholder="amazon-ads-2025-05-28 or https://…",
-    )
-    source_title: discord.ui.TextInput[Any] = discord.ui.TextInput(
-        label="Title of the linked article (for a link)", required=False, max_length=200
-    )
 
     def __init__(
         self,
@@ -101,9 +105,36 @@ class FactModal(discord.ui.Modal):
         spoiler_episode: int | None,
         prefill_question: str = "",
         on_saved: Callable[[], Awaitable[None]] | None = None,
+        t: Texts | None = None,
     ) -> None:
+        t = t or Texts()
         # Long: a moderator may take a while to write; the preview that follows is short-lived.
-        super().__init__(title="Edit fact" if base else "New fact", timeout=3600)
+        super().__init__(title=t("Edit fact") if base else t("New fact"), timeout=3600)
+        # Built here, not on the class, so every label is in the moderator's language.
+        self.question: discord.ui.TextInput[FactModal] = discord.ui.TextInput(
+            label=t("Question"), max_length=QUESTION_CHARS
+        )
+        self.answer: discord.ui.TextInput[FactModal] = discord.ui.TextInput(
+            label=t("Answer (1–3 sentences)"),
+            style=discord.TextStyle.paragraph,
+            max_length=ANSWER_CHARS,
+        )
+        self.alternates: discord.ui.TextInput[FactModal] = discord.ui.TextInput(
+            label=t("Other ways fans ask it (one per line)"),
+            style=discord.TextStyle.paragraph,
+            required=False,
+            max_length=TEXT_INPUT_LIMIT,
+        )
+        self.source: discord.ui.TextInput[FactModal] = discord.ui.TextInput(
+            label=t("Source id(s) or a link"),
+            max_length=SOURCES_CHARS,
+            placeholder="amazon-ads-2025-05-28 or https://…",
+        )
+        self.source_title: discord.ui.TextInput[FactModal] = discord.ui.TextInput(
+            label=t("Title of the linked article (for a link)"), required=False, max_length=200
+        )
+        for item in (self.question, self.answer, self.alternates, self.source, self.source_title):
+            self.add_item(item)
         self.cog, self.scope, self.base, self.spoiler_episode = cog, scope, base, spoiler_episode
         self.on_saved = on_saved  # e.g. mark the unanswered question handled, once saved
         self.version = fact_version(base) if base else None
@@ -113,7 +144,7 @@ class FactModal(discord.ui.Modal):
             self.alternates.default = "\n".join(base.alternates)
             self.source.default = ", ".join(base.sources)
         elif prefill_question:
-            self.question.default = prefill_question[:300]
+            self.question.default = prefill_question[:QUESTION_CHARS]
 
     def record(self, taken: set[str]) -> tuple[dict[str, Any], tuple[dict[str, Any], ...]]:
         """Turn the form into a fact record, plus a new source when a link was pasted."""
@@ -142,6 +173,7 @@ class FactModal(discord.ui.Modal):
     async def on_submit(self, interaction: discord.Interaction) -> None:
         """Validate the submitted fact and show its preview with a Save button."""
         editor = self.cog.bot.editor
+        t = Texts.of(interaction.locale)
         kb = editor.knowledge(self.scope)
         record, sources = self.record(set(kb.facts))
         # Validation checks the whole knowledge base: acknowledge first (Discord's 3 s).
@@ -149,16 +181,27 @@ class FactModal(discord.ui.Modal):
         preview = await asyncio.to_thread(editor.preview, self.scope, record, sources)
         if not preview.ok or preview.fact is None or preview.knowledge is None:
             await interaction.followup.send(
-                problems_text(preview), ephemeral=True, allowed_mentions=NO_MENTIONS
+                problems_text(preview, t), ephemeral=True, allowed_mentions=NO_MENTIONS
             )
             return
         # Cited from the previewed knowledge, where a source given as a link exists.
-        rendered = render_answer(fact_answer(preview.knowledge, preview.fact), hide_spoilers=False)
+        rendered = render_answer(
+            fact_answer(preview.knowledge, preview.fact), hide_spoilers=False, t=t
+        )
         view = SaveView(
-            self.cog, self.scope, record, sources, self.version, interaction.user.id, self.on_saved
+            self.cog,
+            self.scope,
+            record,
+            sources,
+            self.version,
+            interaction.user.id,
+            self.on_saved,
+            t,
         )
         await view.send(
-            interaction, content=f"Preview of `{record['id']}` — save it?", embed=rendered.embed
+            interaction,
+            content=t("Preview of `{fact}` — save it?", fact=record["id"]),
+            embed=rendered.embed,
         )
 
 
@@ -172,11 +215,14 @@ class ConfirmView(SafeView):
         owner_id: int,
         confirm_label: str,
         style: discord.ButtonStyle = discord.ButtonStyle.success,
+        t: Texts | None = None,
     ) -> None:
         super().__init__(timeout=self.TIMEOUT)
+        self.t = t or Texts()
         self.owner_id = owner_id
-        self.confirm.label = confirm_label
+        self.confirm.label = self.t(confirm_label)
         self.confirm.style = style
+        self.cancel.label = self.t("Cancel")
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         """Only the moderator who opened the prompt may press its buttons."""
@@ -196,14 +242,14 @@ class ConfirmView(SafeView):
         result = await self.run()
         self.stop()
         await interaction.edit_original_response(
-            content=self.failure_text(result) if not result.ok else result.message,
+            content=self.failure_text(result) if not result.ok else outcome_text(result, self.t),
             embed=None,
             view=None,
         )
 
     def failure_text(self, result: EditResult) -> str:
         """What the moderator reads when the action fails."""
-        return problems_text(result)
+        return problems_text(result, self.t)
 
     @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
     async def cancel(
@@ -212,7 +258,7 @@ class ConfirmView(SafeView):
         """Drop the pending action, leaving everything as it was."""
         self.stop()
         await interaction.response.edit_message(
-            content="Cancelled; nothing changed.", embed=None, view=None
+            content=self.t("Cancelled; nothing changed."), embed=None, view=None
         )
 
 
@@ -228,8 +274,9 @@ class SaveView(ConfirmView):
         version: str | None,
         owner_id: int,
         on_saved: Callable[[], Awaitable[None]] | None = None,
+        t: Texts | None = None,
     ) -> None:
-        super().__init__(owner_id, "Save")
+        super().__init__(owner_id, N_("Save"), t=t)
         self.cog, self.scope, self.record, self.sources, self.version = (
             cog,
             scope,
@@ -262,20 +309,23 @@ class SaveView(ConfirmView):
     def failure_text(self, result: EditResult) -> str:
         """The problems plus the moderator's text, so a refused save loses nothing typed."""
         # Nothing was saved: give back what was typed, so nothing is lost.
-        head = problems_text(result)[:900]
-        return f"{head}\nWhat you typed:\n{self.typed(CONTENT_LIMIT - len(head) - 40)}"
+        head = problems_text(result, self.t)[:900]
+        typed = self.typed(CONTENT_LIMIT - len(head) - 80)
+        return f"{head}\n{self.t('What you typed:')}\n{typed}"
 
     def expired_content(self) -> str:
         """Give back what was typed when the preview expires unsaved."""
-        head = "This preview expired before it was saved; nothing changed. What you typed:"
+        head = self.t("This preview expired before it was saved; nothing changed. What you typed:")
         return f"{head}\n{self.typed(CONTENT_LIMIT - len(head) - 20)}"
 
 
 class RetireView(ConfirmView):
     """The Retire/Cancel prompt, so a fact is never retired by a slip."""
 
-    def __init__(self, cog: Facts, scope: int, fact_id: str, owner_id: int) -> None:
-        super().__init__(owner_id, "Retire", discord.ButtonStyle.danger)
+    def __init__(
+        self, cog: Facts, scope: int, fact_id: str, owner_id: int, t: Texts | None = None
+    ) -> None:
+        super().__init__(owner_id, N_("Retire"), discord.ButtonStyle.danger, t)
         self.cog, self.scope, self.fact_id = cog, scope, fact_id
 
     async def run(self) -> EditResult:
@@ -301,8 +351,12 @@ class Facts(
     ) -> Fact | None:
         fact = self.bot.editor.current(scope, fact_id)
         if fact is None:
+            t = Texts.of(interaction.locale)
             await interaction.response.send_message(
-                f"There is no fact `{truncate(fact_id, 80)}` here. Fact ids autocomplete as you type.",
+                t(
+                    "There is no fact `{fact}` here. Fact ids autocomplete as you type.",
+                    fact=truncate(fact_id, 80),
+                ),
                 ephemeral=True,
                 allowed_mentions=NO_MENTIONS,
             )
@@ -321,7 +375,8 @@ class Facts(
     ) -> None:
         """Open an empty form for a moderator to add a fact."""
         scope = await edit_scope(self.bot, interaction, shared)
-        await interaction.response.send_modal(FactModal(self, scope, None, spoiler_episode))
+        t = Texts.of(interaction.locale)
+        await interaction.response.send_modal(FactModal(self, scope, None, spoiler_episode, t=t))
 
     @app_commands.command(name="edit", description="Edit a fact (opens a prefilled form)")
     @app_commands.describe(id="The fact's id", shared="Owners: edit the shared base")
@@ -331,21 +386,27 @@ class Facts(
         fact = await self._fact(interaction, scope, id)
         if fact is None:
             return
-        too_long = FactModal.too_long(fact)
+        t = Texts.of(interaction.locale)
+        too_long = FactModal.too_long(fact, t)
         if too_long:
             # Offered as a file instead: /kb import takes it back with the same checks.
             text = yaml.safe_dump(
                 {"facts": [fact_record(fact)]}, allow_unicode=True, sort_keys=False, width=100
             )
             await interaction.response.send_message(
-                f"`{fact.id}` is too long for a Discord form: {too_long}. Edit the attached "
-                "file and upload it with `/kb import`.",
+                t(
+                    "`{fact}` is too long for a Discord form: {why}. Edit the attached file and upload it with `/kb import`.",
+                    fact=fact.id,
+                    why=too_long,
+                ),
                 file=discord.File(io.BytesIO(text.encode()), filename=f"{fact.id}.yaml"),
                 ephemeral=True,
                 allowed_mentions=NO_MENTIONS,
             )
             return
-        await interaction.response.send_modal(FactModal(self, scope, fact, fact.spoiler_episode))
+        await interaction.response.send_modal(
+            FactModal(self, scope, fact, fact.spoiler_episode, t=t)
+        )
 
     @app_commands.command(name="remove", description="Retire a fact (asks for confirmation)")
     @app_commands.describe(id="The fact's id", shared="Owners: retire from the shared base")
@@ -354,14 +415,20 @@ class Facts(
         scope = await edit_scope(self.bot, interaction, shared)
         fact = await self._fact(interaction, scope, id)
         if fact:
-            where = "for every server" if scope == SHARED_SCOPE else "in this server"
-            await RetireView(self, scope, fact.id, interaction.user.id).send(
+            t = Texts.of(interaction.locale)
+            where = t("for every server") if scope == SHARED_SCOPE else t("in this server")
+            await RetireView(self, scope, fact.id, interaction.user.id, t).send(
                 interaction,
-                content=f"Retire `{fact.id}` ({truncate(fact.question, 200)}) {where}? "
-                "`/fact undo` brings it back.",
+                content=t(
+                    "Retire `{fact}` ({question}) {where}? `/fact undo` brings it back.",
+                    fact=fact.id,
+                    question=truncate(fact.question, 200),
+                    where=where,
+                ),
             )
 
     @app_commands.command(name="show", description="Show a fact with its phrasings and sources")
+    @app_commands.describe(id="The fact's id")
     async def show(self, interaction: discord.Interaction, id: str) -> None:
         """Show a moderator a fact as fans see it, with its phrasings and where it lives."""
         scope = await edit_scope(self.bot, interaction)
@@ -369,30 +436,37 @@ class Facts(
         if fact is None:
             return
         engine = self.bot.knowledge.engine_for(scope)
-        rendered = render_answer(engine.fact_answer(fact), hide_spoilers=False)
+        t = Texts.of(interaction.locale)
+        rendered = render_answer(engine.fact_answer(fact), hide_spoilers=False, t=t)
         overlay = self.bot.knowledge.overlay(scope)
         local = overlay is not None and any(f.id == fact.id for f, _ in overlay.records["facts"])
-        origin = "this server's version" if local else "shared knowledge base"
+        origin = t("this server's version") if local else t("shared knowledge base")
         rendered.embed.add_field(
-            name="Other phrasings",
+            name=t("Other phrasings"),
             value=truncate("\n".join(fact.alternates) or "—", 1024),
             inline=False,
         )
-        rendered.embed.add_field(name="Where it lives", value=origin, inline=True)
+        if fact.answer_fr:
+            rendered.embed.add_field(
+                name=t("French answer"), value=truncate(fact.answer_fr, 1024), inline=False
+            )
+        rendered.embed.add_field(name=t("Where it lives"), value=origin, inline=True)
         await interaction.response.send_message(
             embed=rendered.embed, ephemeral=True, allowed_mentions=NO_MENTIONS
         )
 
     @app_commands.command(name="history", description="Who changed a fact, and when")
+    @app_commands.describe(id="The fact's id", shared="Owners: the shared base's history")
     async def history(
         self, interaction: discord.Interaction, id: str, shared: bool = False
     ) -> None:
         """Page through who changed a fact and when, for accountability."""
         scope = await edit_scope(self.bot, interaction, shared)
+        t = Texts.of(interaction.locale)
         entries = await asyncio.to_thread(self.bot.editor.history, scope, id)
         if not entries:
             await interaction.response.send_message(
-                f"No changes to `{truncate(id, 80)}` recorded here.",
+                t("No changes to `{fact}` recorded here.", fact=truncate(id, 80)),
                 ephemeral=True,
                 allowed_mentions=NO_MENTIONS,
             )
@@ -402,23 +476,35 @@ class Facts(
             after = (entry.after or {}).get("answer")
             detail = f" → “{truncate(after, 120)}”" if after and entry.action != "retire" else ""
             lines.append(
-                f"<t:{int(entry.created_at)}:f> **{entry.action}** by <@{entry.actor_id}>{detail}"
+                t(
+                    "{when} **{action}** by {who}{detail}",
+                    when=f"<t:{int(entry.created_at)}:f>",
+                    action=t(ACTIONS.get(entry.action, entry.action)),
+                    who=f"<@{entry.actor_id}>",
+                    detail=detail,
+                )
             )
         pager = Paginator(
-            f"History of {truncate(id, 200)}", lines, interaction.user.id, command="/fact history"
+            t("History of {fact}", fact=truncate(id, 200)),
+            lines,
+            interaction.user.id,
+            command="/fact history",
+            t=t,
         )
         await pager.start(interaction)
 
     @app_commands.command(
         name="undo", description="Put a fact back as it was before its last change"
     )
+    @app_commands.describe(id="The fact's id", shared="Owners: undo in the shared base")
     async def undo(self, interaction: discord.Interaction, id: str, shared: bool = False) -> None:
         """Put a fact back as it was before its latest change, to reverse a mistake."""
         scope = await edit_scope(self.bot, interaction, shared)
         await interaction.response.defer(ephemeral=True, thinking=True)
         result = await asyncio.to_thread(self.bot.editor.undo, scope, interaction.user.id, id)
+        t = Texts.of(interaction.locale)
         await interaction.followup.send(
-            problems_text(result) if not result.ok else result.message,
+            problems_text(result, t) if not result.ok else outcome_text(result, t),
             ephemeral=True,
             allowed_mentions=NO_MENTIONS,
         )
@@ -433,12 +519,13 @@ class Facts(
     ) -> list[app_commands.Choice[str]]:
         """Suggest fact ids by id or question, keeping spoiler questions hidden."""
         kb = self.bot.knowledge.engine_for(interaction.guild_id).kb
+        t = Texts.of(interaction.locale)
         typed = fold(current)
         matches = [f for f in kb.facts.values() if typed in f.id or typed in fold(f.question)]
         return [
             app_commands.Choice(
                 name=truncate(
-                    f"{f.id} — {choice_label(f.question, f.is_spoiler)}", CHOICE_NAME_LIMIT
+                    f"{f.id} — {choice_label(f.question, f.is_spoiler, t=t)}", CHOICE_NAME_LIMIT
                 ),
                 value=f.id[:100],
             )

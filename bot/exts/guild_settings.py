@@ -9,6 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.i18n import N_, Texts
 from bot.permissions import edit_scope, require_manage_guild
 from bot.render import NO_MENTIONS
 from bot.storage.store import GuildSettings
@@ -17,22 +18,41 @@ if TYPE_CHECKING:
     from bot.client import EtoileBot
 
 
-def describe(settings: GuildSettings) -> str:
+def describe(settings: GuildSettings, t: Texts | None = None) -> str:
     """The server's settings in words, for the /settings replies."""
+    t = t or Texts()
     role = (
-        f"<@&{settings.moderator_role_id}>" if settings.moderator_role_id else "only Manage Server"
+        f"<@&{settings.moderator_role_id}>"
+        if settings.moderator_role_id
+        else t("only Manage Server")
     )
-    channel = f"<#{settings.qa_channel_id}>" if settings.qa_channel_id else "none"
+    channel = f"<#{settings.qa_channel_id}>" if settings.qa_channel_id else t("none")
+    # Described in words: literal ||pipes|| would turn the words into a spoiler bar.
     spoilers = (
-        "hidden in ||spoiler tags||"
+        t("hidden in the channel behind a spoiler bar")
         if settings.spoiler_mode == "tags"
-        else "shown only to the asker"
+        else t("shown only to the asker")
     )
-    answers = "only the asker sees them" if settings.private_answers else "everyone in the channel"
-    return f"Moderators: {role}\nQ&A channel: {channel}\nSpoilers: {spoilers}\nAnswers: {answers}"
+    answers = (
+        t("only the asker sees them") if settings.private_answers else t("everyone in the channel")
+    )
+    related = (
+        t("may be offered (their questions stay hidden)")
+        if settings.related_spoilers
+        else t("never offered")
+    )
+    return t(
+        "Moderators: {role}\nQ&A channel: {channel}\nSpoilers: {spoilers}\nAnswers: {answers}\n"
+        "Spoilers among related facts: {related}",
+        role=role,
+        channel=channel,
+        spoilers=spoilers,
+        answers=answers,
+        related=related,
+    )
 
 
-MODERATOR_ROLE_VISIBILITY = (
+MODERATOR_ROLE_VISIBILITY = N_(
     "\n\n{role} may now use `/fact` and `/kb`. Discord still hides moderator commands "
     "from members without Manage Server: to show them to the role, open *Server Settings "
     "→ Integrations → Étoile*, pick `/fact` and `/kb`, and add the role. (That menu only "
@@ -60,8 +80,11 @@ class Settings(
         current = await self.bot.db.run(lambda s: s.guild_settings(guild_id))
         updated = dataclasses.replace(current, **changes)
         await self.bot.db.run(lambda s: s.save_guild_settings(updated))
+        t = Texts.of(interaction.locale)
         await interaction.response.send_message(
-            f"Saved.\n{describe(updated)}{note}", ephemeral=True, allowed_mentions=NO_MENTIONS
+            t("Saved.") + f"\n{describe(updated, t)}{note}",
+            ephemeral=True,
+            allowed_mentions=NO_MENTIONS,
         )
 
     @app_commands.command(name="show", description="The bot's settings in this server")
@@ -70,13 +93,16 @@ class Settings(
         guild_id = await edit_scope(self.bot, interaction)
         current = await self.bot.db.run(lambda s: s.guild_settings(guild_id))
         await interaction.response.send_message(
-            describe(current), ephemeral=True, allowed_mentions=NO_MENTIONS
+            describe(current, Texts.of(interaction.locale)),
+            ephemeral=True,
+            allowed_mentions=NO_MENTIONS,
         )
 
     @app_commands.command(
         name="moderator_role",
         description="The role whose members may edit facts (empty: Manage Server only)",
     )
+    @app_commands.describe(role="The moderators' role (leave empty to remove it)")
     async def moderator_role(
         self, interaction: discord.Interaction, role: discord.Role | None = None
     ) -> None:
@@ -85,13 +111,16 @@ class Settings(
         await self._update(
             interaction,
             moderator_role_id=role.id if role else None,
-            note=MODERATOR_ROLE_VISIBILITY.format(role=role.mention) if role else "",
+            note=Texts.of(interaction.locale)(MODERATOR_ROLE_VISIBILITY, role=role.mention)
+            if role
+            else "",
         )
 
     @app_commands.command(
         name="qa_channel",
         description="A channel where every question gets an answer (needs the message-content intent)",
     )
+    @app_commands.describe(channel="The Q&A channel (leave empty to turn it off)")
     async def qa_channel(
         self, interaction: discord.Interaction, channel: discord.TextChannel | None = None
     ) -> None:
@@ -99,6 +128,7 @@ class Settings(
         await self._update(interaction, qa_channel_id=channel.id if channel else None)
 
     @app_commands.command(name="spoilers", description="How answers that reveal plot are shown")
+    @app_commands.describe(mode="tags: hidden in the channel; private: only the asker sees them")
     async def spoilers(
         self, interaction: discord.Interaction, mode: Literal["tags", "private"]
     ) -> None:
@@ -109,11 +139,21 @@ class Settings(
         name="answers",
         description="Whether answers are visible to the channel or only to the asker",
     )
+    @app_commands.describe(visibility="public: the whole channel; private: only the asker")
     async def answers(
         self, interaction: discord.Interaction, visibility: Literal["public", "private"]
     ) -> None:
         """Choose whether answers are public in the channel or private to the asker."""
         await self._update(interaction, private_answers=visibility == "private")
+
+    @app_commands.command(
+        name="related_spoilers",
+        description="Whether related-fact buttons may offer spoilers (their questions stay hidden)",
+    )
+    @app_commands.describe(allowed="True: spoiler facts may be offered, their questions hidden")
+    async def related_spoilers(self, interaction: discord.Interaction, allowed: bool) -> None:
+        """Choose whether spoiler facts may appear among the related-fact buttons."""
+        await self._update(interaction, related_spoilers=allowed)
 
 
 async def setup(bot: EtoileBot) -> None:

@@ -13,8 +13,10 @@ from discord.ext import commands
 
 from bot.app.editor import EditResult, ImportPlan
 from bot.app.gaps import Gap, group_gaps
+from bot.charts import usage_chart
 from bot.client import SafeView
-from bot.exts.facts import ConfirmView, FactModal, Facts, problems_text
+from bot.exts.facts import ConfirmView, FactModal, Facts, outcome_text, problems_text
+from bot.i18n import N_, Texts
 from bot.kb.model import Fact
 from bot.kb.yamlread import MAX_FILE_BYTES
 from bot.permissions import edit_scope, require_owner
@@ -29,11 +31,28 @@ VIEW_TIMEOUT = 840
 edited to show its buttons disabled."""
 
 
+def plan_summary(plan: ImportPlan, t: Texts) -> str:
+    """Counts of what an upload would change (or its first problems), to confirm it."""
+    if plan.problems:
+        return "\n".join(f"• {p}" for p in plan.problems[:15])
+    parts = [
+        t("{count} new", count=len(plan.added)),
+        t("{count} changed", count=len(plan.changed)),
+        t("{count} retired", count=len(plan.retired)),
+        t("{count} unchanged", count=plan.unchanged),
+    ]
+    if plan.sources:
+        parts.append(t("{count} new sources", count=len(plan.sources)))
+    return ", ".join(parts)
+
+
 class ImportView(ConfirmView):
     """The Apply/Cancel prompt after a /kb import preview."""
 
-    def __init__(self, cog: KnowledgeAdmin, scope: int, plan: ImportPlan, owner_id: int) -> None:
-        super().__init__(owner_id, "Apply")
+    def __init__(
+        self, cog: KnowledgeAdmin, scope: int, plan: ImportPlan, owner_id: int, t: Texts
+    ) -> None:
+        super().__init__(owner_id, N_("Apply"), t=t)
         self.cog, self.scope, self.plan = cog, scope, plan
 
     async def run(self) -> EditResult:
@@ -64,17 +83,23 @@ class GapActions(SafeView):
     """For one gap: write a new fact for it, or teach an existing fact this phrasing."""
 
     def __init__(
-        self, cog: KnowledgeAdmin, scope: int, gap: Gap, candidates: list[Fact], owner_id: int
+        self,
+        cog: KnowledgeAdmin,
+        scope: int,
+        gap: Gap,
+        candidates: list[Fact],
+        owner_id: int,
+        t: Texts,
     ) -> None:
         super().__init__(timeout=VIEW_TIMEOUT)
-        self.cog, self.scope, self.gap, self.owner_id = cog, scope, gap, owner_id
+        self.cog, self.scope, self.gap, self.owner_id, self.t = cog, scope, gap, owner_id, t
         self.add_item(
-            CallbackButton("Add as a new fact", discord.ButtonStyle.primary, self.add_fact)
+            CallbackButton(t("Add as a new fact"), discord.ButtonStyle.primary, self.add_fact)
         )
         for fact in candidates[:3]:
             self.add_item(
                 CallbackButton(
-                    truncate(f"Alternate of: {fact.question}", 80),
+                    truncate(t("Alternate of: {question}", question=fact.question), 80),
                     discord.ButtonStyle.secondary,
                     self._alternate_of(fact.id),
                 )
@@ -94,7 +119,15 @@ class GapActions(SafeView):
         assert isinstance(facts, Facts), "the /fact extension is not loaded"
         # The gap is handled once the new fact is saved, not when the form opens.
         await interaction.response.send_modal(
-            FactModal(facts, self.scope, None, None, self.gap.question, on_saved=self._resolve)
+            FactModal(
+                facts,
+                self.scope,
+                None,
+                None,
+                self.gap.question,
+                on_saved=self._resolve,
+                t=Texts.of(interaction.locale),
+            )
         )
 
     def _alternate_of(self, fact_id: str) -> Callable[[discord.Interaction], Awaitable[None]]:
@@ -107,8 +140,10 @@ class GapActions(SafeView):
             )
             if result.ok:
                 await self._resolve()
+            t = Texts.of(interaction.locale)
             await interaction.edit_original_response(
-                content=problems_text(result) if not result.ok else result.message, view=None
+                content=problems_text(result, t) if not result.ok else outcome_text(result, t),
+                view=None,
             )
 
         return callback
@@ -118,13 +153,18 @@ class GapSelect(discord.ui.Select[SafeView]):
     """The unanswered questions, most asked first; picking one hands its number on."""
 
     def __init__(
-        self, gaps: list[Gap], on_pick: Callable[[discord.Interaction, int], Awaitable[None]]
+        self,
+        gaps: list[Gap],
+        on_pick: Callable[[discord.Interaction, int], Awaitable[None]],
+        t: Texts,
     ) -> None:
         super().__init__(
-            placeholder="Pick a question to deal with",
+            placeholder=t("Pick a question to deal with"),
             options=[
                 discord.SelectOption(
-                    label=truncate(g.question, 100), value=str(n), description=f"asked {g.count}×"
+                    label=truncate(g.question, 100),
+                    value=str(n),
+                    description=t("asked {count}×", count=g.count),
                 )
                 for n, g in enumerate(gaps)
             ],
@@ -139,10 +179,12 @@ class GapSelect(discord.ui.Select[SafeView]):
 class GapPicker(SafeView):
     """Lets a moderator pick one of the unanswered questions from /kb gaps to deal with."""
 
-    def __init__(self, cog: KnowledgeAdmin, scope: int, gaps: list[Gap], owner_id: int) -> None:
+    def __init__(
+        self, cog: KnowledgeAdmin, scope: int, gaps: list[Gap], owner_id: int, t: Texts
+    ) -> None:
         super().__init__(timeout=VIEW_TIMEOUT)
         self.cog, self.scope, self.gaps, self.owner_id = cog, scope, gaps, owner_id
-        self.add_item(GapSelect(gaps[:25], self.pick))
+        self.add_item(GapSelect(gaps[:25], self.pick, t))
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         """Only the moderator who listed the gaps may pick one."""
@@ -155,8 +197,14 @@ class GapPicker(SafeView):
             None if self.scope == SHARED_SCOPE else self.scope
         )
         candidates = engine.closest_facts(gap.question)
-        await GapActions(self.cog, self.scope, gap, candidates, self.owner_id).send(
-            interaction, content=f"“{truncate(gap.question, 300)}” (asked {gap.count}×)"
+        t = Texts.of(interaction.locale)
+        await GapActions(self.cog, self.scope, gap, candidates, self.owner_id, t).send(
+            interaction,
+            content=t(
+                "“{question}” (asked {count}×)",
+                question=truncate(gap.question, 300),
+                count=gap.count,
+            ),
         )
 
 
@@ -175,29 +223,34 @@ class KnowledgeAdmin(
     async def gaps(self, interaction: discord.Interaction) -> None:
         """Show moderators the most asked unanswered questions, so they know what to add."""
         scope = await edit_scope(self.bot, interaction)
+        t = Texts.of(interaction.locale)
         asked = await self.bot.db.run(lambda s: s.unanswered(scope))
         gaps = group_gaps(asked)
         if not gaps:
-            await interaction.response.send_message("No unanswered questions. 🎉", ephemeral=True)
+            await interaction.response.send_message(
+                t("No unanswered questions. 🎉"), ephemeral=True
+            )
             return
         lines = [
             f"**{g.count}×** {truncate(g.question, 150)} · <t:{int(g.latest)}:R>" for g in gaps[:20]
         ]
-        embed = discord.Embed(title="Unanswered questions", description="\n".join(lines))
-        embed.set_footer(text="Most asked first. Pick one below to answer it.")
-        await GapPicker(self, scope, gaps, interaction.user.id).send(interaction, embed=embed)
+        embed = discord.Embed(title=t("Unanswered questions"), description="\n".join(lines))
+        embed.set_footer(text=t("Most asked first. Pick one below to answer it."))
+        await GapPicker(self, scope, gaps, interaction.user.id, t).send(interaction, embed=embed)
 
     @app_commands.command(name="stats", description="Answers, abstentions and feedback")
     async def stats(self, interaction: discord.Interaction) -> None:
-        """Show moderators how often the bot answered, hesitated or abstained, and feedback."""
+        """Show moderators, as a chart and in figures, how the bot answered and was rated."""
         scope = await edit_scope(self.bot, interaction)
+        t = Texts.of(interaction.locale)
+        await interaction.response.defer(ephemeral=True, thinking=True)  # drawing takes time
         usage = await self.bot.db.run(lambda s: s.usage(scope))
-        embed = discord.Embed(title="Knowledge base usage")
-        embed.add_field(name="Answered", value=str(usage.answers))
-        embed.add_field(name="Choices offered", value=str(usage.choices))
-        embed.add_field(name="Not answered", value=str(usage.abstentions))
+        embed = discord.Embed(title=t("Knowledge base usage"))
+        embed.add_field(name=t("Answered"), value=str(usage.answers))
+        embed.add_field(name=t("Choices offered"), value=str(usage.choices))
+        embed.add_field(name=t("Not answered"), value=str(usage.abstentions))
         top = "\n".join(f"{n}× {truncate(q, 80)}" for q, n in usage.top_questions) or "—"
-        embed.add_field(name="Top questions", value=truncate(top, 1024), inline=False)
+        embed.add_field(name=t("Top questions"), value=truncate(top, 1024), inline=False)
         feedback = (
             "\n".join(
                 f"`{fact}` 👍 {good} 👎 {bad}"
@@ -206,22 +259,39 @@ class KnowledgeAdmin(
             or "—"
         )
         embed.add_field(
-            name="Feedback per fact (most 👎 first)", value=truncate(feedback, 1024), inline=False
+            name=t("Feedback per fact (most 👎 first)"),
+            value=truncate(feedback, 1024),
+            inline=False,
         )
-        await interaction.response.send_message(
-            embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS
+        chart = await asyncio.to_thread(usage_chart, usage, t)
+        if chart is None:
+            embed.set_footer(
+                text=t("Install the charts extra for a chart: pip install 'etoile-bot[charts]'")
+            )
+            await interaction.followup.send(
+                embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
+            return
+        embed.set_image(url="attachment://stats.png")
+        await interaction.followup.send(
+            embed=embed,
+            file=discord.File(io.BytesIO(chart), filename="stats.png"),
+            ephemeral=True,
+            allowed_mentions=NO_MENTIONS,
         )
 
     @app_commands.command(
         name="export", description="This server's edits (owners: the whole base) as a YAML file"
     )
+    @app_commands.describe(shared="Owners: export the whole shared base")
     async def export(self, interaction: discord.Interaction, shared: bool = False) -> None:
         """Send the server's edits (owners: the whole base) as YAML to edit offline."""
         scope = await edit_scope(self.bot, interaction, shared)
+        t = Texts.of(interaction.locale)
         text = await asyncio.to_thread(self.bot.editor.export, scope)
         name = "etoile-shared.yaml" if scope == SHARED_SCOPE else f"etoile-server-{scope}.yaml"
         await interaction.response.send_message(
-            "Here is the knowledge as YAML. Edit it and send it back with `/kb import`.",
+            t("Here is the knowledge as YAML. Edit it and send it back with `/kb import`."),
             file=discord.File(io.BytesIO(text.encode("utf-8")), filename=name),
             ephemeral=True,
             allowed_mentions=NO_MENTIONS,
@@ -231,14 +301,22 @@ class KnowledgeAdmin(
         name="import",
         description="Upload a YAML file of facts; you see what changes before it applies",
     )
+    @app_commands.describe(
+        file="A YAML file, as /kb export gives it", shared="Owners: import into the shared base"
+    )
     async def import_(
         self, interaction: discord.Interaction, file: discord.Attachment, shared: bool = False
     ) -> None:
         """Preview what an uploaded YAML file would change before a moderator applies it."""
         scope = await edit_scope(self.bot, interaction, shared)
+        t = Texts.of(interaction.locale)
         if file.size > MAX_FILE_BYTES:
             await interaction.response.send_message(
-                f"That file is {file.size:,} bytes; the limit is {MAX_FILE_BYTES:,}.",
+                t(
+                    "That file is {size} bytes; the limit is {limit}.",
+                    size=f"{file.size:,}",
+                    limit=f"{MAX_FILE_BYTES:,}",
+                ),
                 ephemeral=True,
             )
             return
@@ -247,20 +325,24 @@ class KnowledgeAdmin(
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
-            await interaction.followup.send("That file is not UTF-8 text.", ephemeral=True)
+            await interaction.followup.send(t("That file is not UTF-8 text."), ephemeral=True)
             return
         plan = await asyncio.to_thread(self.bot.editor.plan_import, scope, text)
         if not plan.ok:
             await interaction.followup.send(
-                truncate(f"Refused; nothing changed:\n{plan.summary()}", 1900),
+                truncate(t("Refused; nothing changed:") + "\n" + plan_summary(plan, t), 1900),
                 ephemeral=True,
                 allowed_mentions=NO_MENTIONS,
             )
             return
-        view = ImportView(self, scope, plan, interaction.user.id)
+        view = ImportView(self, scope, plan, interaction.user.id, t)
         view.opener = interaction  # deferred: the message is the original response
         await interaction.followup.send(
-            f"`{truncate(file.filename, 80)}` would make: {plan.summary()}. Apply?",
+            t(
+                "`{file}` would make: {summary}. Apply?",
+                file=truncate(file.filename, 80),
+                summary=plan_summary(plan, t),
+            ),
             view=view,
             ephemeral=True,
             allowed_mentions=NO_MENTIONS,
@@ -270,14 +352,14 @@ class KnowledgeAdmin(
     async def reload(self, interaction: discord.Interaction) -> None:
         """Let owners reload the knowledge files from disk on demand."""
         require_owner(self.bot, interaction)
+        t = Texts.of(interaction.locale)
         await interaction.response.defer(ephemeral=True, thinking=True)  # reloads everything
         report = await asyncio.to_thread(self.bot.knowledge.load)
         if report.problems:
-            text = "Some files have problems; the last good version keeps answering:\n" + "\n".join(
-                f"• {p}" for p in report.problems[:10]
-            )
+            text = t("Some files have problems; the last good version keeps answering:")
+            text += "\n" + "\n".join(f"• {p}" for p in report.problems[:10])
         else:
-            text = f"Reloaded: {len(self.bot.knowledge.base.facts)} shared facts."
+            text = t("Reloaded: {count} shared facts.", count=len(self.bot.knowledge.base.facts))
         await interaction.followup.send(
             truncate(text, 1900), ephemeral=True, allowed_mentions=NO_MENTIONS
         )
@@ -288,14 +370,15 @@ class KnowledgeAdmin(
     async def check(self, interaction: discord.Interaction) -> None:
         """Let moderators validate the knowledge files and this server's edits."""
         scope = await edit_scope(self.bot, interaction)
+        t = Texts.of(interaction.locale)
         await interaction.response.defer(ephemeral=True, thinking=True)  # reads every file
         problems = await asyncio.to_thread(
             self.bot.knowledge.problems, None if scope == SHARED_SCOPE else scope
         )
         text = (
-            "All good: every file is valid."
+            t("All good: every file is valid.")
             if not problems
-            else "Problems found:\n" + "\n".join(f"• {p}" for p in problems[:15])
+            else t("Problems found:") + "\n" + "\n".join(f"• {p}" for p in problems[:15])
         )
         await interaction.followup.send(
             truncate(text, 1900), ephemeral=True, allowed_mentions=NO_MENTIONS
@@ -309,10 +392,15 @@ class KnowledgeAdmin(
     async def forget_user(self, interaction: discord.Interaction, user: discord.User) -> None:
         """Let owners honour a fan's privacy request by deleting their questions and ratings."""
         require_owner(self.bot, interaction)
+        t = Texts.of(interaction.locale)
         deleted = await self.bot.db.run(lambda store: store.forget_user(user.id))
         await interaction.response.send_message(
-            f"Deleted {deleted} question(s) and rating(s) by {user.mention} in every server. "
-            "Moderators' edit history is kept as the knowledge's audit trail.",
+            t.plural(
+                deleted,
+                "Deleted {count} question or rating by {user} in every server. Moderators' edit history is kept as the knowledge's audit trail.",
+                "Deleted {count} questions and ratings by {user} in every server. Moderators' edit history is kept as the knowledge's audit trail.",
+                user=user.mention,
+            ),
             ephemeral=True,
             allowed_mentions=NO_MENTIONS,
         )
@@ -325,8 +413,12 @@ class KnowledgeAdmin(
         require_owner(self.bot, interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         synced = await self.bot.tree.sync()
+        t = Texts.of(interaction.locale)
         await interaction.followup.send(
-            f"Published {len(synced)} commands; Discord may take a while to show them everywhere.",
+            t(
+                "Published {count} commands; Discord may take a while to show them everywhere.",
+                count=len(synced),
+            ),
             ephemeral=True,
         )
 

@@ -16,7 +16,9 @@ from functools import cache
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from bot.qa.folding import fold
 from bot.qa.index import CONSTRAINING_KINDS, Index
+from bot.qa.language import language_of
 from bot.qa.lexicon import lexicon, word_frequencies
 from bot.qa.normalize import (
     INTERROGATIVES,
@@ -117,6 +119,7 @@ class Query:
     terms: tuple[Term, ...]
     asks: str | None  # who, when, where, howmany, why (None: what/which/how or no word)
     small_talk: bool
+    language: str = "en"  # "fr" for a question asked in French, which gets a French answer
 
     @property
     def topics(self) -> tuple[Term, ...]:
@@ -147,6 +150,21 @@ class Query:
         """Share of the topic weight in words the knowledge base never uses: off-topic sign."""
         total = self.topic_weight
         return sum(t.weight for t in self.topics if not t.known) / total if total else 0.0
+
+
+def _language(text: str, terms: list[Term]) -> str:
+    """The question's language from its own words: not from names ("Lou de Laâge", "de"
+    included) nor from the series' title, which say nothing about how the fan writes."""
+    named = {w for t in terms if t.kind is TermKind.NAME for w in fold(t.surface).split()}
+    words = raw_tokens(text)
+    inside_a_name = {
+        i
+        for i, word in enumerate(words)
+        if word in named or (0 < i < len(words) - 1 and {words[i - 1], words[i + 1]} <= named)
+    }
+    return language_of(
+        w for i, w in enumerate(words) if i not in inside_a_name and canonical(w) != SERIES
+    )
 
 
 class Analyser:
@@ -188,7 +206,7 @@ class Analyser:
         terms = self._group_names(read)
         asked = {t.token for t in terms if t.kind is TermKind.QUESTION}
         asks = next((kind for kind in SPECIFIC_ASKS if kind in asked), None)
-        return Query(question, tuple(terms), asks, is_small_talk(text))
+        return Query(question, tuple(terms), asks, is_small_talk(text), _language(text, terms))
 
     # -- words ----------------------------------------------------------------------
 
@@ -242,7 +260,7 @@ class Analyser:
         the word it misspells, and gibberish weighs like the rarest word."""
         zipf = self.frequencies.get(raw) or self._misspelt_zipf(raw)
         rarity = (7.0 - min(7.0, zipf)) / 7.0
-        return self.index.max_weight * rarity * rarity
+        return self.index.max_weight * rarity
 
     def _misspelt_zipf(self, raw: str) -> float:
         """The frequency of the everyday word one typo away, 0 when there is none."""
@@ -289,7 +307,9 @@ class Analyser:
                 for w in (self._by_length if floor is None else self._common_by_length).get(
                     length, ()
                 )
-                if floor is None or self.frequencies.get(w, 0.0) >= floor
+                # A real word is a typo only of a word it starts like: fans rarely slip on
+                # the first letter, and "tall" is not "all" nor "resident" "president".
+                if floor is None or (self.frequencies.get(w, 0.0) >= floor and w[0] == word[0])
             ]
             matches = process.extract(
                 word, pool, scorer=OSA.distance, score_cutoff=limit, limit=None

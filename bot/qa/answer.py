@@ -42,6 +42,13 @@ class Answer:
     choices: tuple[Choice, ...] = ()
     reason: str = ""  # why the engine abstained or hesitated, for logs and moderators
     text: str = field(default="")
+    title: str = ""  # the fact's question, in the question's language when it has one
+    language: str = "en"  # the question's language: "en" or "fr"
+    translated: bool = True  # the text is in the question's language (else English)
+    related: tuple[Choice, ...] = ()  # other facts about the same people or topic
+    suggestions: tuple[Choice, ...] = ()  # on a don't-know about the series: the nearest facts
+    small_talk: str = ""  # a chat line, not a question: thanks, praise, bye, greeting, chat
+    follow_up: str = ""  # how the previous answer was used: pronoun, ellipsis, more, source
 
     @property
     def answered(self) -> bool:
@@ -77,8 +84,27 @@ class Answer:
             "citations": [citation_dict(s) for s in self.citations],
             "quote": {"text": self.quote.text, "speaker": self.speaker} if self.quote else None,
             "spoiler": self.spoiler,
-            "choices": [
-                {"id": c.id, "question": c.question, "score": round(c.score, 4)}
-                for c in self.choices
-            ],
+            "choices": [_choice_json(c) for c in self.choices],
+            "language": self.language,
+            "translated": self.translated,
+            "related": [_choice_json(c) for c in self.related],
+            "suggestions": [_choice_json(c) for c in self.suggestions],
+            "small_talk": self.small_talk or None,
+            "follow_up": self.follow_up or None,
         }
+
+
+def fact_body(fact: Fact, language: str) -> str:
+    """A fact's answer in the question's language: French when asked in French and the
+    fact has a French answer, English otherwise."""
+    return (fact.answer_fr or fact.answer) if language == "fr" else fact.answer
+
+
+def _choice_json(choice: Choice) -> dict[str, Any]:
+    """A choice as JSON, flagged when its question reveals a plot point."""
+    return {
+        "id": choice.id,
+        "question": choice.question,
+        "score": round(choice.score, 4),
+        "spoiler": choice.spoiler,
+    }

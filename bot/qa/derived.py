@@ -21,15 +21,18 @@ def episode_fact(episode: Episode, *, is_first: bool, is_last: bool) -> Fact:
         f"Quel épisode est {title} ?",
     ]
     answer = f"Episode {n} of Season 1 is titled “{title}”."
+    answer_fr = f"L'épisode {n} de la saison 1 s'intitule « {title} »."
     if is_first:
         alternates += ["first episode title", "What is the first episode called?"]
     if is_last:
         alternates += ["What is the season finale called?", "last episode title", "finale title"]
         answer += " It is the season finale."
+        answer_fr += " C'est le dernier épisode de la saison."
     return Fact(
         id=f"episode-{n}",
         question=f"What is episode {n} called?",
         answer=answer,
+        answer_fr=answer_fr,
         sources=episode.sources,
         alternates=tuple(alternates),
         tags=("episode",),

@@ -9,17 +9,27 @@ call becomes choices, and anything else is an honest abstention.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz, process
 
 from bot.kb.model import Fact, KnowledgeBase, Quote
-from bot.qa.analysis import Analyser, Query
-from bot.qa.answer import Answer, Choice, Outcome
+from bot.qa.analysis import Analyser, Query, TermKind
+from bot.qa.answer import Answer, Choice, Outcome, fact_body
+from bot.qa.conversation import Context, answer_in_context, small_talk_kind
 from bot.qa.folding import fold
 from bot.qa.index import Index
+from bot.qa.language import language_of
 from bot.qa.policy import Decision, Policy, decide, shipped_policy
 from bot.qa.ranking import Candidate, Ranker
+
+RELATED_SHOWN = 3  # related facts offered under an answer
+RELATED_TAG_WEIGHT = 0.1  # a shared tag counts far less than a shared person or thing
+SUGGESTIONS_SHOWN = 3  # nearest facts offered on a don't-know about the series
+SUGGEST_RELATED_CUTOFF = 75  # WRatio for the "related" autocomplete tier: close matches only
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,52 +53,144 @@ class Engine:
         self.ranker = Ranker(self.index, self.policy)
         self._carrier = {f.quote: f for f in self.index.facts.values() if f.quote}
         visible = [f for f in self.index.facts.values() if not f.is_spoiler]
-        self._suggestion_questions = [f.question for f in visible]
-        self._suggestion_keys = [fold(q) for f in visible for q in f.questions]
-        self._suggestion_owner = [f.question for f in visible for _ in f.questions]
+        # Autocomplete: each fact with its phrasings, folded for matching.
+        self._suggestible = [
+            (f, [(q, " ".join(fold(q).replace("?", " ").split())) for q in f.questions])
+            for f in visible
+        ]
 
     # -- answering ------------------------------------------------------------------
 
-    def answer(self, question: str) -> Answer:
-        """Answer a fan's question: the one call every front end makes."""
-        return self.explain(question).answer
+    def answer(
+        self, question: str, context: Context | None = None, language: str | None = None
+    ) -> Answer:
+        """Answer a fan's question, as a follow-up of `context` when there is one: the
+        one call every front end makes. `language` forces the answer's language
+        ("en" or "fr"); by default it is the question's."""
+        if context is None:
+            return self.answer_alone(question, language)
+        return answer_in_context(self, question, context, language)
 
-    def explain(self, question: str) -> Explanation:
+    def answer_alone(self, question: str, language: str | None = None) -> Answer:
+        """Answer a question on its own, with no conversation around it."""
+        return self.explain(question, language).answer
+
+    def explain(self, question: str, language: str | None = None) -> Explanation:
         """Answer, keeping every step (reading, ranking, decision) for --explain."""
         query = self.analyser.analyse(question)
         ranked = self.ranker.rank(query) if not query.small_talk else []
         decision = decide(self.policy, query, ranked)
-        return Explanation(query, ranked, decision, self._render(question, decision))
+        answer = self._render(question, decision, language or query.language, query)
+        return Explanation(query, ranked, decision, answer)
 
-    def _render(self, question: str, decision: Decision) -> Answer:
+    def _render(self, question: str, decision: Decision, language: str, query: Query) -> Answer:
         best = decision.best
         score = best.score if best else 0.0
         if decision.outcome is Outcome.ANSWER and best is not None:
-            doc = self.index.docs[best.doc]
-            if doc.fact is not None:
-                return self.fact_answer(doc.fact, question, score)
-            assert doc.quote is not None
-            return self.quote_answer(doc.quote, question, score)
+            return self.answer_with(best, question, language)
         if decision.outcome is Outcome.CHOICES:
             return Answer(
                 question,
                 Outcome.CHOICES,
                 score,
-                choices=tuple(self._choices(decision.choices)),
+                choices=tuple(self._choices(decision.choices, language)),
                 reason=decision.reason,
                 text="Did you mean one of these?",
+                language=language,
             )
-        return Answer(question, Outcome.ABSTAIN, score, reason=decision.reason)
+        return Answer(
+            question,
+            Outcome.ABSTAIN,
+            score,
+            reason=decision.reason,
+            language=language,
+            small_talk=small_talk_kind(question) if query.small_talk else "",
+            suggestions=self._suggestions(query),
+        )
 
-    def fact_answer(self, fact: Fact, question: str | None = None, score: float = 1.0) -> Answer:
+    def answer_with(self, candidate: Candidate, question: str, language: str = "en") -> Answer:
+        """The answer a candidate gives once the decision is to answer with it (also how
+        the policy is fitted: would answering with the best candidate be right?)."""
+        doc = self.index.docs[candidate.doc]
+        if doc.fact is not None and doc.fact.unknown:
+            # What the sources do not say is told as a don't-know, with its sources.
+            known = fact_answer(self.kb, doc.fact, question, candidate.score, language)
+            return replace(known, outcome=Outcome.ABSTAIN, reason="the sources do not say")
+        if doc.fact is not None:
+            return self.fact_answer(doc.fact, question, candidate.score, language)
+        assert doc.quote is not None
+        return self.quote_answer(doc.quote, question, candidate.score, language)
+
+    def fact_answer(
+        self, fact: Fact, question: str | None = None, score: float = 1.0, language: str = "en"
+    ) -> Answer:
         """The answer for a fact chosen directly (a button pick, `/fact show`)."""
-        return fact_answer(self.kb, fact, question, score)
+        shown = fact_answer(self.kb, fact, question, score, language)
+        return replace(shown, related=tuple(self.related(shown)))
 
-    def quote_answer(self, quote: Quote, question: str | None = None, score: float = 1.0) -> Answer:
+    def quote_answer(
+        self, quote: Quote, question: str | None = None, score: float = 1.0, language: str = "en"
+    ) -> Answer:
         """An answer that shows a quote with its speaker and sources."""
-        return quote_answer(self.kb, quote, question, score)
+        shown = quote_answer(self.kb, quote, question, score, language)
+        return replace(shown, related=tuple(self.related(shown)))
 
-    def _choices(self, candidates: tuple[Candidate, ...]) -> list[Choice]:
+    # -- around an answer -----------------------------------------------------------
+
+    def related(self, answer: Answer, limit: int = RELATED_SHOWN) -> list[Choice]:
+        """Other facts about the same people and things, the rarest shared first.
+
+        Each shared entity counts by how few facts it is in ("Gael" says more than
+        "Étoile") and how few others the fact is about, each shared tag a little; the
+        answer's own fact and the fact that carries its quote are left out.
+        """
+        fact = answer.fact
+        entities = set(fact.entities) if fact else set()
+        tags = set(fact.tags) if fact else set(answer.quote.tags if answer.quote else ())
+        if answer.quote is not None:
+            entities.add(answer.quote.speaker)
+        carrier = self._carrier.get(answer.quote.id) if answer.quote else None
+        own = {answer.id, carrier.id if carrier else None}
+        scores: dict[str, float] = defaultdict(float)
+        for entity_id in entities:
+            docs = self.index.entity_docs.get(entity_id, ())
+            for doc_index in docs:
+                other = self.index.docs[doc_index].fact
+                if other is not None and other.id not in own:
+                    # A fact about fewer people and things is more about each of them.
+                    spread = math.sqrt(len(other.entities) or 1)
+                    scores[other.id] += 1.0 / math.log2(2 + len(docs)) / spread
+        for other in self.index.facts.values():
+            shared = tags & set(other.tags)
+            if shared and other.id not in own:
+                scores[other.id] += RELATED_TAG_WEIGHT * len(shared)
+        ranked = sorted(scores, key=lambda i: (-scores[i], i))[:limit]
+        facts = self.index.facts
+        language = answer.language
+        return [
+            Choice(i, question_in(facts[i], language), scores[i], facts[i].is_spoiler)
+            for i in ranked
+        ]
+
+    def _suggestions(self, query: Query) -> tuple[Choice, ...]:
+        """On a don't-know about the series (it names someone or something in it), the
+        nearest facts to offer instead; nothing for small talk or another subject."""
+        if query.small_talk or not any(
+            t.kind is TermKind.NAME and t.name_kind != "outside-show" for t in query.topics
+        ):
+            return ()
+        if any(t.name_kind == "outside-show" for t in query.topics):
+            return ()
+        choices: list[Choice] = []
+        for candidate in self.ranker.rank(query, constrained=False):
+            fact = self.index.docs[candidate.doc].fact
+            if fact is not None and not fact.is_spoiler and fact.id not in {c.id for c in choices}:
+                choices.append(Choice(fact.id, question_in(fact, query.language), candidate.score))
+                if len(choices) == SUGGESTIONS_SHOWN:
+                    break
+        return tuple(choices)
+
+    def _choices(self, candidates: tuple[Candidate, ...], language: str) -> list[Choice]:
         choices: list[Choice] = []
         shown: set[str] = set()
         for candidate in candidates:
@@ -99,7 +201,8 @@ class Engine:
                 continue
             shown.add(key)
             if fact is not None:
-                choices.append(Choice(fact.id, fact.question, candidate.score, fact.is_spoiler))
+                question = question_in(fact, language)
+                choices.append(Choice(fact.id, question, candidate.score, fact.is_spoiler))
             elif doc.quote is not None:
                 label = f"A quote by {self.kb.speaker_name(doc.quote)}"
                 choices.append(Choice(doc.key, label, candidate.score))
@@ -107,25 +210,56 @@ class Engine:
 
     # -- other look-ups -------------------------------------------------------------
 
-    def suggest(self, text: str, limit: int = 25) -> list[str]:
-        """Known questions for autocomplete: fuzzy, accent-insensitive, never a spoiler.
+    def suggest_tiers(
+        self, text: str, limit: int = 25, language: str = "en"
+    ) -> list[tuple[str, str]]:
+        """Known questions for autocomplete as (tier, phrasing), best tier first.
 
-        Any phrasing of a fact can match; the fact's canonical question is suggested.
+        Tiers, like discord-utils-bot's: "exact" (a phrasing has the typed text at the
+        start of a word), "keyword" (every typed word starts a word of a phrasing), and
+        "related" (close fuzzy matches, only when nothing else matched). Each fact is
+        offered once, by the phrasing that matched, so "chey" shows "Who plays
+        Cheyenne?" and never a question without Cheyenne in it. The canonical question
+        (or a phrasing in the fan's language) wins when it matches too; spoilers are
+        never suggested, and matching ignores case and accents.
         """
-        typed = fold(text).strip()
-        if not typed:
-            return self._suggestion_questions[:limit]
-        matches = process.extract(
-            typed, self._suggestion_keys, scorer=fuzz.WRatio, limit=limit * 3, score_cutoff=55
-        )
-        suggestions: list[str] = []
-        for _, _, position in matches:
-            question = self._suggestion_owner[position]
-            if question not in suggestions:
-                suggestions.append(question)
-                if len(suggestions) == limit:
-                    break
-        return suggestions
+        typed = " ".join(fold(text).replace("?", " ").split())
+        words = typed.split()
+
+        def exact(key: str) -> bool:
+            """The typed text starts the phrasing or one of its words."""
+            return not typed or key.startswith(typed) or f" {typed}" in key
+
+        def keyword(key: str) -> bool:
+            """Every typed word starts a word of the phrasing."""
+            key_words = key.split()
+            return bool(words) and all(any(k.startswith(w) for k in key_words) for w in words)
+
+        found: list[tuple[str, str]] = []
+        seen: set[str] = set()
+        for tier, matches in (("exact", exact), ("keyword", keyword)):
+            for fact, phrasings in self._suggestible:
+                if fact.id in seen or len(found) == limit:
+                    continue
+                matching = [p for p, key in phrasings if matches(key)]
+                if matching:
+                    seen.add(fact.id)
+                    found.append((tier, _preferred(matching, language)))
+        if typed and not found:
+            keys = [key for _, phrasings in self._suggestible for _, key in phrasings]
+            owners = [(f, p) for f, phrasings in self._suggestible for p, _ in phrasings]
+            for _, _, position in process.extract(
+                typed,
+                keys,
+                scorer=fuzz.WRatio,
+                limit=limit * 3,
+                score_cutoff=SUGGEST_RELATED_CUTOFF,
+            ):
+                fact, phrasing = owners[position]
+                if fact.id not in seen and len(found) < limit:
+                    seen.add(fact.id)
+                    found.append(("related", phrasing))
+        return found
 
     def closest_facts(self, question: str, limit: int = 3) -> list[Fact]:
         """The facts nearest a question whatever the confidence: for moderators, never fans."""
@@ -139,45 +273,83 @@ class Engine:
                     break
         return facts
 
-    def resolve_choice(self, choice_id: str) -> Answer | None:
-        """The answer behind a choice the fan picked."""
+    def resolve_choice(self, choice_id: str, language: str = "en") -> Answer | None:
+        """The answer behind a choice the fan picked, in their language."""
         if choice_id in self.index.facts:
-            return self.fact_answer(self.index.facts[choice_id])
+            return self.fact_answer(self.index.facts[choice_id], language=language)
         if choice_id in self.kb.quotes:
-            return self.quote_answer(self.kb.quotes[choice_id])
+            return self.quote_answer(self.kb.quotes[choice_id], language=language)
         return None
 
 
 def fact_answer(
-    kb: KnowledgeBase, fact: Fact, question: str | None = None, score: float = 1.0
+    kb: KnowledgeBase,
+    fact: Fact,
+    question: str | None = None,
+    score: float = 1.0,
+    language: str = "en",
 ) -> Answer:
     """A fact as an answer, cited and quoted from `kb` (which may be a preview's)."""
-    return _shown(kb, question or fact.question, score, fact, kb.quote_for(fact))
+    return _shown(kb, question or fact.question, score, fact, kb.quote_for(fact), language)
 
 
 def quote_answer(
-    kb: KnowledgeBase, quote: Quote, question: str | None = None, score: float = 1.0
+    kb: KnowledgeBase,
+    quote: Quote,
+    question: str | None = None,
+    score: float = 1.0,
+    language: str = "en",
 ) -> Answer:
     """A quote on its own as an answer, with its speaker and sources."""
-    return _shown(kb, question or quote.text, score, None, quote)
+    return _shown(kb, question or quote.text, score, None, quote, language)
+
+
+def is_french(text: str) -> bool:
+    """Whether a phrasing is French, judged by its words like a fan's question."""
+    return language_of(re.findall(r"[a-z]+", fold(text))) == "fr"
+
+
+def _preferred(phrasings: list[str], language: str) -> str:
+    """The first phrasing (the canonical question comes first), or for a French
+    reader the first French one."""
+    if language == "fr":
+        return next((p for p in phrasings if is_french(p)), phrasings[0])
+    return phrasings[0]
+
+
+def question_in(fact: Fact, language: str) -> str:
+    """The fact's question in the fan's language when one of its phrasings is in it."""
+    return _preferred(list(fact.questions), language)
 
 
 def _shown(
-    kb: KnowledgeBase, question: str, score: float, fact: Fact | None, quote: Quote | None
+    kb: KnowledgeBase,
+    question: str,
+    score: float,
+    fact: Fact | None,
+    quote: Quote | None,
+    language: str,
 ) -> Answer:
     speaker = kb.speaker_name(quote) if quote else None
+    # A French question gets the French answer when the fact has one; a quote is
+    # always shown in the words it was said in.
+    french = language == "fr" and fact is not None and bool(fact.answer_fr)
     # What the fan reads: the answer, then the quote shown with it.
-    lines = [fact.answer] if fact else []
+    lines = [fact_body(fact, language)] if fact else []
     if quote:
         lines.append(f"“{quote.text}” — {speaker}")
     sources = fact.sources if fact else quote.sources if quote else ()
+    title = question_in(fact, language if french else "en") if fact else ""
     return Answer(
         question,
         Outcome.ANSWER,
         score=score,
+        title=title,
         fact=fact,
         quote=quote,
         speaker=speaker,
         citations=kb.citations(sources),
         text="\n".join(lines),
+        language=language,
+        translated=language == "en" or french or fact is None,
     )

@@ -7,7 +7,8 @@ batches add `kind` (full, fragment, typo, french, other-language, rewording,
 refuse). A "choices" outcome never counts as an answer, and an abstention is
 correct only where the item expects one. A *false answer* is the one failure the
 bot promises never to make: an answer that is wrong, or any answer to a question
-that must be refused.
+that must be refused. Keywords are English: an answer given in French is checked through
+the English answer of the same fact.
 """
 
 from __future__ import annotations
@@ -16,13 +17,20 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
+from bot.kb.citations import citation_line
 from bot.qa.answer import Answer, Outcome
+from bot.qa.conversation import Context
 from bot.qa.folding import fold
 
+if TYPE_CHECKING:
+    from bot.qa.engine import Engine
+
 KINDS = ("full", "fragment", "typo", "french", "other-language", "rewording", "refuse")
+FOLLOW_UP_KINDS = ("pronoun", "ellipsis", "more", "source", "new-subject", "refuse")
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +41,7 @@ class EvalItem:
     expect: tuple[tuple[str, ...], ...] | None  # None means: must abstain
     kind: str = "untagged"
     batch: str = ""
+    first: str = ""  # for a follow-up: the question asked just before it
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +66,10 @@ def load_items(path: Path) -> list[EvalItem]:
         expect = entry["expect"]
         groups = None if expect == "abstain" else tuple(tuple(str(k) for k in g) for g in expect)
         kind = str(entry.get("kind", "refuse" if groups is None else "untagged"))
-        items.append(EvalItem(str(entry["q"]), groups, kind, path.stem))
+        if "then" in entry:  # a two-turn exchange: `first`, then the follow-up `then`
+            items.append(EvalItem(str(entry["then"]), groups, kind, path.stem, str(entry["first"])))
+        else:
+            items.append(EvalItem(str(entry["q"]), groups, kind, path.stem))
     return items
 
 
@@ -76,8 +88,25 @@ def is_correct(item: EvalItem, answer: Answer) -> bool:
         return answer.outcome is Outcome.ABSTAIN
     if answer.outcome is not Outcome.ANSWER:
         return False
-    text = _comparable(answer.text)
+    shown = answer.text
+    if answer.fact is not None and answer.text != answer.fact.answer:
+        # Keywords are English (the writers' brief); a French answer is checked through
+        # the English answer it translates, so a right fact in French counts as right.
+        shown += "\n" + answer.fact.answer
+    if item.first:  # "source?" is answered by the citations, so a follow-up is read whole
+        shown += "\n" + "\n".join(citation_line(s, markdown=False) for s in answer.citations)
+    text = _comparable(shown)
     return all(any(_comparable(k) in text for k in group) for group in item.expect)
+
+
+def evaluate_follow_ups(engine: Engine, items: Iterable[EvalItem]) -> list[EvalResult]:
+    """Ask each exchange's first question, then its follow-up with that answer as context."""
+    results = []
+    for item in items:
+        context = Context.start(engine.answer(item.first))
+        reply = engine.answer(item.question, context)
+        results.append(EvalResult(item, reply, is_correct(item, reply)))
+    return results
 
 
 def evaluate(answer: Callable[[str], Answer], items: Iterable[EvalItem]) -> list[EvalResult]:
@@ -119,7 +148,7 @@ def summarise(results: list[EvalResult]) -> Summary:
     grouped: dict[str, list[EvalResult]] = defaultdict(list)
     for result in results:
         grouped[result.item.kind].append(result)
-    order = {kind: n for n, kind in enumerate(KINDS)}
+    order = {kind: n for n, kind in enumerate((*KINDS, *FOLLOW_UP_KINDS))}
     by_kind = {
         kind: (len(group), accuracy(group))
         for kind, group in sorted(grouped.items(), key=lambda kv: order.get(kv[0], 99))

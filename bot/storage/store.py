@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -74,6 +74,10 @@ MIGRATIONS: tuple[str, ...] = (
     BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;
     ALTER TABLE questions ADD COLUMN resolved INTEGER NOT NULL DEFAULT 0;
     """,
+    # 3: whether related-fact buttons may offer spoilers (their questions stay hidden)
+    """
+    ALTER TABLE guild_settings ADD COLUMN related_spoilers INTEGER NOT NULL DEFAULT 0;
+    """,
 )
 
 SPOILER_MODES = ("tags", "private")
@@ -90,6 +94,7 @@ class GuildSettings:
         "tags"  # "tags": ||hidden|| in the channel; "private": only the asker sees it
     )
     private_answers: bool = False
+    related_spoilers: bool = False  # related-fact buttons may offer spoilers (hidden labels)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +129,8 @@ class Usage:
     abstentions: int
     top_questions: list[tuple[str, int]]
     feedback: dict[str, tuple[int, int]]  # fact id -> (helpful, wrong)
+    per_day: list[tuple[str, int, int, int]] = field(default_factory=list)
+    """(YYYY-MM-DD, answered, choices, not answered) for each day with questions."""
 
 
 class Store:
@@ -217,8 +224,9 @@ class Store:
             marks = ",".join("?" * len(ids))
             self._write(f"UPDATE questions SET resolved = 1 WHERE id IN ({marks})", tuple(ids))
 
-    def usage(self, guild_id: int | None, top: int = 10) -> Usage:
-        """A server's answer counts, top questions and feedback, for /kb stats."""
+    def usage(self, guild_id: int | None, top: int = 10, days: int = 30) -> Usage:
+        """A server's answer counts, top questions, feedback and the last `days` days,
+        for /kb stats."""
         counts: dict[str, int] = {
             row[0]: int(row[1])
             for row in self._read(
@@ -238,12 +246,19 @@ class Store:
             (guild_id,),
         ):
             feedback[row[0]] = (int(row[1]), int(row[2]))
+        per_day = self._read(
+            "SELECT date(created_at, 'unixepoch') AS day, SUM(outcome = 'answer'),"
+            " SUM(outcome = 'choices'), SUM(outcome = 'abstain') FROM questions"
+            " WHERE guild_id IS ? AND created_at >= ? GROUP BY day ORDER BY day",
+            (guild_id, time.time() - days * 86400),
+        )
         return Usage(
             counts.get("answer", 0),
             counts.get("choices", 0),
             counts.get("abstain", 0),
             [(r["q"], r["n"]) for r in top_rows],
             feedback,
+            [(r[0], int(r[1]), int(r[2]), int(r[3])) for r in per_day],
         )
 
     # -- privacy ----------------------------------------------------------------------
@@ -307,6 +322,7 @@ class Store:
             row["qa_channel_id"],
             row["spoiler_mode"],
             bool(row["private_answers"]),
+            bool(row["related_spoilers"]),
         )
 
     def save_guild_settings(self, settings: GuildSettings) -> None:
@@ -315,13 +331,14 @@ class Store:
             raise ValueError(f"spoiler mode must be one of {SPOILER_MODES}")
         self._write(
             "INSERT OR REPLACE INTO guild_settings (guild_id, moderator_role_id, qa_channel_id,"
-            " spoiler_mode, private_answers) VALUES (?, ?, ?, ?, ?)",
+            " spoiler_mode, private_answers, related_spoilers) VALUES (?, ?, ?, ?, ?, ?)",
             (
                 settings.guild_id,
                 settings.moderator_role_id,
                 settings.qa_channel_id,
                 settings.spoiler_mode,
                 int(settings.private_answers),
+                int(settings.related_spoilers),
             ),
         )
 

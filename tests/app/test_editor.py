@@ -154,7 +154,6 @@ def test_import_plan_then_apply(dirs) -> None:
     upload = yaml.safe_dump({"facts": [new_fact()], "retired": ["jack-job"]})
     plan = editor.plan_import(GUILD_A, upload)
     assert plan.ok and plan.added == ("director-who",) and plan.retired == ("jack-job",)
-    assert "1 new fact(s)" in plan.summary()
     assert editor.current(GUILD_A, "director-who") is None  # nothing applied yet
     assert editor.apply_import(GUILD_A, 1, plan).ok
     assert editor.current(GUILD_A, "director-who") is not None
@@ -179,7 +178,7 @@ def test_import_plan_then_apply(dirs) -> None:
 def test_malicious_or_broken_imports_are_refused(dirs, upload: str, expected: str) -> None:
     editor = open_editor(dirs)
     plan = editor.plan_import(GUILD_A, upload)
-    assert not plan.ok and expected in plan.summary()
+    assert not plan.ok and any(expected in str(p) for p in plan.problems)
     assert not editor.apply_import(GUILD_A, 1, plan).ok
 
 

@@ -8,7 +8,7 @@ import time
 
 from discord.ext import commands
 
-from bot.render import ABSTAIN_TEXT
+from bot.presentation import DONT_KNOW as ABSTAIN_TEXT
 
 EXPECTED_COMMANDS = {"ask", "quote", "cast", "episode", "sources", "about"}
 
@@ -24,7 +24,7 @@ async def test_commands_are_synced_with_a_valid_schema(harness) -> None:
 
 
 async def test_ask_answers_with_a_cited_embed_and_buttons(harness) -> None:
-    _, response = await harness.ask("qui joue cheyenne ?")
+    _, response = await harness.ask("who plays cheyenne?")
     assert response.type == 4 and not response.ephemeral
     embed = response.embeds[0]
     assert "Lou de Laâge plays Cheyenne" in embed["description"]
@@ -32,11 +32,14 @@ async def test_ask_answers_with_a_cited_embed_and_buttons(harness) -> None:
     assert "StreamPanther" in sources["value"] and "https://streampanther.com" in sources["value"]
     assert embed["footer"]["text"].startswith("fact cast-cheyenne")
     custom_ids = [c["custom_id"] for row in response.components for c in row["components"]]
-    assert custom_ids == [
+    assert custom_ids[:3] == [
         "qa:fb:helpful:cast-cheyenne",
         "qa:fb:wrong:cast-cheyenne",
         f"qa:del:{harness.world.bob.id}",
     ]
+    related = custom_ids[3:]  # up to three related facts, on their own row
+    assert 1 <= len(related) <= 3
+    assert all(c.startswith(f"qa:rel:{harness.world.bob.id}:") for c in related)
     harness.fake.assert_no_violations()
 
 

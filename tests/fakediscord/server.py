@@ -622,6 +622,39 @@ class FakeDiscord:
         )
         return await self._dispatch_interaction(handle)
 
+    async def send_message_command(
+        self,
+        name: str,
+        target: FakeMessage,
+        *,
+        user: UserLike,
+        locale: str = "en-US",
+    ) -> InteractionHandle:
+        """Dispatch a message context-menu command (right-click › Apps › ``name``) on
+        ``target``, in the target's channel, as Discord does: type 3 data with the
+        target id and the message in ``resolved``."""
+        channel = self.channels[target.channel_id]
+        guild = self.guild_of(channel)
+        schema = self.find_command(name, guild=guild, type=3)
+        if schema is None:
+            raise LookupError(f"no message command {name!r} is registered")
+        data: JSON = {
+            "id": schema["id"],
+            "name": schema["name"],
+            "type": 3,
+            "target_id": str(target.id),
+            "resolved": {"messages": {str(target.id): target.to_payload(guild=guild)}},
+        }
+        handle = self._new_interaction(
+            InteractionType.APPLICATION_COMMAND,
+            data,
+            _user(user),
+            channel,
+            locale=locale,
+            command_name=name,
+        )
+        return await self._dispatch_interaction(handle)
+
     async def send_autocomplete(
         self,
         command: str,

@@ -17,7 +17,7 @@ EVAL = Path(__file__).resolve().parents[1] / "eval"
 # Measured on the tune half (benchmarks/bench_engine.py --split tune), minus a margin.
 # Raise these as the engine improves; never lower them to let a change through.
 MIN_TUNE_ACCURACY = 0.67
-MAX_FALSE_REFUSALS = 8  # answers given to must-refuse tune questions (target: 0)
+MAX_FALSE_REFUSALS = 7  # answers given to must-refuse tune questions (target: 0)
 
 
 def test_tune_accuracy_holds(shipped_engine: Engine) -> None:

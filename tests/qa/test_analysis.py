@@ -80,3 +80,34 @@ def test_a_count_written_as_a_word_describes_but_digits_pin_down(shipped_engine:
     assert analyse("dans quelles villes sont les deux compagnies").numbers == frozenset()
     assert analyse("what happened in 2025").numbers == frozenset({"2025"})
     assert analyse("when does the second season come out").numbers == frozenset({"season2"})
+
+
+def test_a_real_word_is_a_typo_only_of_a_word_it_starts_like(shipped_engine: Engine) -> None:
+    # "all" is a hundred times commoner than "tall", but fans rarely slip on a first letter.
+    term = _term(shipped_engine, "how tall is she", "tall")
+    assert term.token == "tall" and not term.known
+
+
+def test_an_everyday_word_no_fact_uses_still_weighs_against_an_answer(
+    shipped_engine: Engine,
+) -> None:
+    # "tall" is what is asked: a fact about the right actor that never says it does not answer.
+    assert not shipped_engine.answer("how tall is the lenny bruce actor").answered
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("qui joue Cheyenne ?", "fr"),
+        ("Combien d'épisodes ?", "fr"),
+        ("c koi le titre du premier episode", "fr"),
+        ("who plays Cheyenne?", "en"),
+        ("Lou de Laâge role", "en"),  # a French name does not make the question French
+        ("etoile genre", "en"),
+        ("¿Quién interpreta a Cheyenne?", "en"),  # only English and French answers exist
+    ],
+)
+def test_the_question_language_ignores_names_and_the_title(
+    shipped_engine: Engine, question: str, language: str
+) -> None:
+    assert shipped_engine.analyser.analyse(question).language == language

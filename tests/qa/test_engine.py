@@ -6,6 +6,7 @@ import pytest
 
 from bot.qa.answer import Outcome
 from bot.qa.engine import Engine
+from bot.qa.evaluation import EvalItem, is_correct
 
 
 @pytest.mark.parametrize(
@@ -96,9 +97,15 @@ def test_json_shape(mini_engine: Engine) -> None:
         "quote",
         "spoiler",
         "choices",
+        "language",
+        "translated",
+        "related",
+        "suggestions",
+        "small_talk",
+        "follow_up",
     }
     assert data["answered"] is True and data["id"] == "cast-jack"
-    assert set(data["citations"][0]) == {"title", "publisher", "author", "date", "url"}
+    assert set(data["citations"][0]) == {"title", "publisher", "author", "date", "url", "spoiler"}
 
 
 def test_a_very_long_question_is_handled(mini_engine: Engine) -> None:
@@ -119,3 +126,51 @@ def test_readers_share_one_engine_across_threads(mini_engine: Engine) -> None:
     for thread in threads:
         thread.join()
     assert results == ["cast-jack"] * 200
+
+
+def test_a_french_question_gets_the_french_answer_when_the_fact_has_one(
+    mini_engine: Engine,
+) -> None:
+    french = mini_engine.answer("Qui joue Cheyenne ?")
+    assert french.language == "fr" and french.translated
+    assert french.text.startswith("Lou de Laâge joue Cheyenne")
+    english = mini_engine.answer("Who plays Cheyenne?")
+    assert english.language == "en" and english.text.startswith("Lou de Laâge plays")
+
+
+def test_without_a_french_answer_the_english_one_is_flagged(mini_engine: Engine) -> None:
+    answer = mini_engine.answer("Qui joue Jack ?")
+    assert answer.id == "cast-jack" and answer.language == "fr" and not answer.translated
+    assert answer.text.startswith("Luke Kirby plays")
+
+
+def test_related_facts_share_who_the_answer_is_about(mini_engine: Engine) -> None:
+    answer = mini_engine.answer("Who plays Jack?")
+    related = [c.id for c in answer.related]
+    assert related[0] == "jack-job"  # shares Jack himself; a shared tag counts far less
+    assert "cast-jack" not in related
+    assert all(c.spoiler == mini_engine.index.facts[c.id].is_spoiler for c in answer.related)
+
+
+def test_a_dont_know_about_the_series_suggests_the_nearest_facts(mini_engine: Engine) -> None:
+    answer = mini_engine.answer("what is jack's star sign")
+    assert answer.outcome is Outcome.ABSTAIN
+    assert answer.suggestions and all(not c.spoiler for c in answer.suggestions)
+    assert "jack-job" in {c.id for c in answer.suggestions}
+    for off_topic in ("what is the best pizza in town", "thanks!"):
+        assert mini_engine.answer(off_topic).suggestions == ()
+
+
+def test_what_the_sources_do_not_say_is_an_honest_dont_know(mini_engine: Engine) -> None:
+    answer = mini_engine.answer("who composed the score?")
+    assert answer.outcome is Outcome.ABSTAIN and not answer.answered
+    assert answer.reason == "the sources do not say"
+    assert "do not name the composer" in answer.text and answer.citations
+
+
+def test_a_french_answer_is_scored_by_the_english_keywords_of_its_fact(
+    mini_engine: Engine,
+) -> None:
+    answer = mini_engine.answer("Qui joue Cheyenne ?")
+    assert "plays" not in answer.text  # the fan reads French
+    assert is_correct(EvalItem("Qui joue Cheyenne ?", (("plays",),)), answer)
