@@ -484,6 +484,6 @@ class KnowledgeEditor:
                 if not path.exists() or path.read_text(encoding="utf-8") != text
             }
             write_all_or_nothing(directory, changed)  # a fact and its new source together
-            self.service.load()
-            return self.service.base
+            # Served at once, everywhere: a layer over the shared engine, not a rebuild.
+            return self.service.install_shared(merged.knowledge, set(changes), list(changed))
         return merged.knowledge

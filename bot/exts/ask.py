@@ -85,6 +85,7 @@ class FeedbackButton(
     async def callback(self, interaction: discord.Interaction) -> None:
         """Record the fan's verdict on the answer so moderators can review wrong ones."""
         bot: EtoileBot = interaction.client  # type: ignore[assignment]
+        await interaction.response.defer(ephemeral=True, thinking=True)  # a write: ack first
         await bot.db.run(
             lambda s: s.record_feedback(
                 message_id=interaction.message.id if interaction.message else interaction.id,
@@ -269,8 +270,9 @@ class NoneOfTheseButton(
         if interaction.user.id != self.asker_id:
             await send_private(interaction, t("Only the fan who asked can answer that."))
             return
+        await interaction.response.defer()  # a write: acknowledge first
         await bot.db.run(lambda s: s.mark_unanswered(self.question_id))
-        await interaction.response.edit_message(
+        await interaction.edit_original_response(
             content=None,
             embed=discord.Embed(
                 description=t(

@@ -77,11 +77,12 @@ class Settings(
         self, interaction: discord.Interaction, note: str = "", **changes: Any
     ) -> None:
         guild_id = await edit_scope(self.bot, interaction)
+        await interaction.response.defer(ephemeral=True)  # a write: acknowledge first
         current = await self.bot.db.run(lambda s: s.guild_settings(guild_id))
         updated = dataclasses.replace(current, **changes)
         await self.bot.db.run(lambda s: s.save_guild_settings(updated))
         t = Texts.of(interaction.locale)
-        await interaction.response.send_message(
+        await interaction.followup.send(
             t("Saved.") + f"\n{describe(updated, t)}{note}",
             ephemeral=True,
             allowed_mentions=NO_MENTIONS,

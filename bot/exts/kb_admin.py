@@ -393,8 +393,9 @@ class KnowledgeAdmin(
         """Let owners honour a fan's privacy request by deleting their questions and ratings."""
         require_owner(self.bot, interaction)
         t = Texts.of(interaction.locale)
+        await interaction.response.defer(ephemeral=True)  # deletes everywhere: acknowledge first
         deleted = await self.bot.db.run(lambda store: store.forget_user(user.id))
-        await interaction.response.send_message(
+        await interaction.followup.send(
             t.plural(
                 deleted,
                 "Deleted {count} question or rating by {user} in every server. Moderators' edit history is kept as the knowledge's audit trail.",

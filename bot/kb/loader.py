@@ -7,6 +7,7 @@ file the checker accepts is exactly a file the bot can serve.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
 from collections.abc import Callable, Iterable
@@ -638,7 +639,28 @@ def assemble(
     problems.extend(_cross_check(merged, lines, question_key))
     if problems:
         return Assembly(None, problems)
-    return Assembly(KnowledgeBase.build(**merged, loaded_at=time.time()), [])
+    knowledge = KnowledgeBase.build(**merged, loaded_at=time.time())
+    if base is not None:
+        # Sections the documents left alone are the base's own, shared rather than
+        # copied: a thousand guild overlays cost their own records, not the base's.
+        written = {section for section, _ in lines} | (
+            {"facts"} if any(d.retired for d in documents) else set()
+        )
+        shared = {
+            name: getattr(base, name)
+            for name in (
+                "sources",
+                "people",
+                "characters",
+                "entities",
+                "episodes",
+                "facts",
+                "quotes",
+            )
+            if name not in written
+        }
+        knowledge = dataclasses.replace(knowledge, **shared)
+    return Assembly(knowledge, [])
 
 
 def _cross_check(
@@ -673,10 +695,16 @@ def _cross_check(
             elif source.spoiler and not spoils:
                 report(section, key, "sources", SPOILER_SOURCE_MESSAGE.format(source_id))
 
+    # Only what this change touched can be reported; an overlay over a large base is
+    # checked at the cost of the overlay.
+    def touched(section: str) -> list[tuple[Any, Any]]:
+        """The records of a section that this change wrote."""
+        return [(k, merged[section][k]) for s, k in lines if s == section and k in merged[section]]
+
     for section in ("people", "characters", "episodes"):
-        for key, record in merged[section].items():
+        for key, record in touched(section):
             check_sources(section, key, record.sources)
-    for key, character in merged["characters"].items():
+    for key, character in touched("characters"):
         if character.played_by and character.played_by not in merged["people"]:
             report(
                 "characters",
@@ -685,7 +713,7 @@ def _cross_check(
                 f"unknown person '{character.played_by}'"
                 + _suggest(character.played_by, merged["people"]),
             )
-    for key, quote in merged["quotes"].items():
+    for key, quote in touched("quotes"):
         check_sources("quotes", key, quote.sources)
         if quote.speaker not in merged["people"]:
             report(
@@ -694,8 +722,16 @@ def _cross_check(
                 "speaker",
                 f"unknown person '{quote.speaker}'" + _suggest(quote.speaker, merged["people"]),
             )
+    # Every phrasing of the facts this change did not touch, then the touched ones
+    # against them: a new phrasing must not be another fact's question.
     owners: dict[str, str] = {}
     for key, fact in merged["facts"].items():
+        if ("facts", key) not in lines:
+            for phrasing in fact.questions:
+                form = question_key(phrasing)
+                if form:
+                    owners.setdefault(form, key)
+    for key, fact in touched("facts"):
         check_sources("facts", key, fact.sources, spoils=fact.is_spoiler)
         episodes = merged["episodes"]
         if fact.spoiler_episode is not None and episodes and fact.spoiler_episode not in episodes:

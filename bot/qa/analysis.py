@@ -9,15 +9,17 @@ knowledge base's own vocabulary, and never turns a real word into another one.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
 
+from cachetools import LRUCache
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.qa.folding import fold
-from bot.qa.index import CONSTRAINING_KINDS, Index
+from bot.qa.index import CONSTRAINING_KINDS, LAYER_MEMO_SIZE, MEMO_SIZE, Index, memo
 from bot.qa.language import language_of
 from bot.qa.lexicon import lexicon, word_frequencies
 from bot.qa.normalize import (
@@ -168,36 +170,86 @@ def _language(text: str, terms: list[Term]) -> str:
 
 
 class Analyser:
-    """Reads questions against one index's vocabulary and names."""
+    """Reads questions against one index's vocabulary and names.
 
-    def __init__(self, index: Index) -> None:
+    For a layered index (a guild's view), pass the base's analyser: the known-word
+    tables are shared, and only the words the layer adds or hides are looked at again.
+    """
+
+    def __init__(self, index: Index, base: Analyser | None = None) -> None:
         self.index = index
         self.frequencies = word_frequencies()
-        # Typed word -> the canonical token it stands for: the knowledge base's words as
-        # it spells them and as tokens, every word of the lexicon that means one of them
-        # ("cast" -> play, "which" -> what), and stop words, which mean nothing (DROP).
-        vocabulary = lexicon()
-        known: dict[str, str] = {**{t: t for t in index.vocabulary_set}, **index.spelled}
-        known.update({t: t for t in INTERROGATIVES})
-        for table in (vocabulary.concepts, vocabulary.question_words):
-            for word, meaning in table.items():
-                if meaning in known:
-                    known.setdefault(word, meaning)
-        for word in vocabulary.stop_words:
-            known.setdefault(word, DROP)
-        self.correctable = {w: t for w, t in known.items() if len(w) >= 3 and not w.isdigit()}
-        buckets: dict[int, list[str]] = defaultdict(list)
-        for word in sorted(self.correctable):
-            buckets[len(word)].append(word)
-        self._by_length = dict(buckets)
-        # What a real word may be a typo of: only far commoner words, a short list.
+        size = LAYER_MEMO_SIZE if base else MEMO_SIZE
+        # A base remembers what words mean; a layer works it out again (a few look-ups),
+        # so a thousand layers do not each keep a table.
+        self._meanings: LRUCache[str, str | None] | None = None if base else LRUCache(size)
+        # Typed word -> the canonical token it stands for (see `_meaning`): the words a
+        # typo may be a slip for, by length; for a real word, only far commoner ones.
         lowest = REAL_WORD_ZIPF + TYPO_ZIPF_MARGIN
-        self._common_by_length = {
-            length: [w for w in words if self.frequencies.get(w, 0.0) >= lowest]
-            for length, words in self._by_length.items()
-        }
-        self._corrections: dict[str, str | None] = {}
-        self._misspelt: dict[str, float] = {}
+        if base is None:
+            candidates = self._candidates()
+        else:
+            changed = index.changed_words()
+            vocabulary = lexicon()
+            changed |= {
+                word
+                for table in (vocabulary.concepts, vocabulary.question_words)
+                for word, meaning in table.items()
+                if meaning in changed
+            }
+            candidates = {w for w in changed if base.known(w) is None}
+        # Candidate words by length, and the far commoner ones a real word may be a slip
+        # for. A layer keeps only the words it adds; the base's lists are shared.
+        self._base = base
+        self._words_by_length: dict[int, list[str]] = defaultdict(list)
+        self._common_by_length: dict[int, list[str]] = defaultdict(list)
+        for word in sorted(candidates):
+            if len(word) >= 3 and not word.isdigit() and self.known(word) is not None:
+                self._words_by_length[len(word)].append(word)
+                if self.frequencies.get(word, 0.0) >= lowest:
+                    self._common_by_length[len(word)].append(word)
+        self._corrections: LRUCache[str, str | None] = LRUCache(size)
+        # Everyday-word look-ups depend on the language only: one cache for all layers.
+        self._misspelt: LRUCache[str, float] = base._misspelt if base else LRUCache(MEMO_SIZE)
+
+    def _candidates(self) -> set[str]:
+        """Every word that may mean something: the knowledge base's tokens and words as
+        written, question words, and the lexicon's concepts and stop words."""
+        vocabulary = lexicon()
+        words = set(self.index.vocabulary()) | set(self.index.written_words())
+        words |= set(INTERROGATIVES) | set(vocabulary.stop_words)
+        words |= set(vocabulary.concepts) | set(vocabulary.question_words)
+        return words
+
+    def known(self, word: str) -> str | None:
+        """The canonical token a typed word stands for, DROP for a stop word, None for a
+        word of three letters or more that means nothing here (a typo's candidate)."""
+        if len(word) < 3 or word.isdigit():
+            return None
+        if self._meanings is None:
+            return self._meaning(word)
+        return memo(self._meanings, word, self._meaning)
+
+    def _meaning(self, word: str) -> str | None:
+        """What a word means here, strongest reading first: a question word; a word the
+        knowledge base writes (as the token it stands for); one of its tokens; a word
+        of the lexicon whose meaning the knowledge base uses; a stop word (DROP)."""
+        index = self.index
+        if word in INTERROGATIVES:
+            return word
+        spelled = index.spelled(word)
+        if spelled is not None:
+            return spelled
+        if index.has(word):
+            return word
+        vocabulary = lexicon()
+        for table in (vocabulary.concepts, vocabulary.question_words):
+            meaning = table.get(word)
+            if meaning is not None and (
+                meaning in INTERROGATIVES or index.has(meaning) or index.spelled(meaning)
+            ):
+                return meaning
+        return DROP if word in vocabulary.stop_words else None
 
     def analyse(self, question: str) -> Query:
         """Read a question into terms and the kind of answer it asks for."""
@@ -240,7 +292,7 @@ class Analyser:
         corrected = self._correct(raw, token)
         if corrected == DROP:
             return None
-        if corrected is None and (token in self.correctable or token in index.vocabulary_set):
+        if corrected is None and (self.known(token) is not None or index.has(token)):
             return Term(token, raw, TermKind.WORD, index.weight(token) * self._info(raw), 1.0)
         if corrected is not None:
             kind = TermKind.QUESTION if corrected in INTERROGATIVES else TermKind.WORD
@@ -290,9 +342,9 @@ class Analyser:
         common one (TYPO_ZIPF_MARGIN). Among equally close words the most likely
         intended one wins: a stop or question word, else the one most facts use.
         """
-        if len(raw) < 3 or raw.isdigit() or raw in self.correctable:
+        if len(raw) < 3 or raw.isdigit() or self.known(raw) is not None:
             return None
-        if token in self.index.vocabulary_set:
+        if self.index.has(token):
             return None
         if raw in self._corrections:
             return self._corrections[raw]
@@ -304,9 +356,7 @@ class Analyser:
             pool = [
                 w
                 for length in range(len(word) - limit, len(word) + limit + 1)
-                for w in (self._by_length if floor is None else self._common_by_length).get(
-                    length, ()
-                )
+                for w in self._pool(length, common=floor is not None)
                 # A real word is a typo only of a word it starts like: fans rarely slip on
                 # the first letter, and "tall" is not "all" nor "resident" "president".
                 if floor is None or (self.frequencies.get(w, 0.0) >= floor and w[0] == word[0])
@@ -316,20 +366,32 @@ class Analyser:
             )
             if len(word) == 3:  # a swap or one missing letter, never another short word
                 matches = [m for m in matches if _swap_or_insertion(word, m[0])]
-            if matches:
-                nearest = min(m[1] for m in matches)
-                tied = [self.correctable[m[0]] for m in matches if m[1] == nearest]
+            # A layer may have hidden the only fact that used a word of the shared pool.
+            meant: list[tuple[float, str]] = []
+            for _, distance, position in matches:
+                meaning = self.known(pool[position])
+                if meaning is not None:
+                    meant.append((distance, meaning))
+            if meant:
+                nearest = min(distance for distance, _ in meant)
+                tied = [meaning for distance, meaning in meant if distance == nearest]
                 best = max(tied, key=self._prior)
                 break
-        if len(self._corrections) < 50_000:
-            self._corrections[raw] = best
+        self._corrections[raw] = best
         return best
+
+    def _pool(self, length: int, *, common: bool) -> Iterator[str]:
+        """The words of this length a typo may be a slip for (only the far commoner
+        ones for a real word), from the base's lists and this layer's additions."""
+        if self._base is not None:
+            yield from self._base._pool(length, common=common)
+        yield from (self._common_by_length if common else self._words_by_length).get(length, ())
 
     def _prior(self, token: str) -> tuple[int, str]:
         """How likely a fan meant this token: stop and question words are the commonest."""
         if token == DROP or token in INTERROGATIVES:
-            return (len(self.index.docs) + 1, token)
-        return (len(self.index.postings.get(token, ())), token)
+            return (self.index.size + 1, token)
+        return (self.index.doc_freq(token), token)
 
     # -- names ----------------------------------------------------------------------
 

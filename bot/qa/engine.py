@@ -9,10 +9,14 @@ call becomes choices, and anything else is an honest abstention.
 
 from __future__ import annotations
 
+import gc
 import math
 import re
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 from rapidfuzz import fuzz, process
 
@@ -45,19 +49,54 @@ class Explanation:
 class Engine:
     """Answers questions from one immutable knowledge base; safe to share between threads."""
 
-    def __init__(self, kb: KnowledgeBase, policy: Policy | None = None) -> None:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        policy: Policy | None = None,
+        *,
+        base: Engine | None = None,
+        changed: tuple[Fact, ...] = (),
+        removed: frozenset[str] = frozenset(),
+    ) -> None:
         self.kb = kb
-        self.policy = policy or shipped_policy()
-        self.index = Index(kb)
-        self.analyser = Analyser(self.index)
+        self.base = base
+        if base is None:
+            self.policy = policy or shipped_policy()
+            with _no_cycle_collection():  # a bulk build makes no cycles worth tracing
+                self.index = Index(kb)
+                self.analyser = Analyser(self.index)
+        else:
+            self.policy = base.policy
+            self.index = Index.layered(base.index, kb, changed, removed)
+            self.analyser = Analyser(self.index, base.analyser)
         self.ranker = Ranker(self.index, self.policy)
-        self._carrier = {f.quote: f for f in self.index.facts.values() if f.quote}
-        visible = [f for f in self.index.facts.values() if not f.is_spoiler]
-        # Autocomplete: each fact with its phrasings, folded for matching.
-        self._suggestible = [
+
+    @cached_property
+    def _suggestible(self) -> list[tuple[Fact, list[tuple[str, str]]]]:
+        """This layer's spoiler-free facts with their phrasings folded for autocomplete
+        (made on the first keystroke, not at start-up)."""
+        return [
             (f, [(q, " ".join(fold(q).replace("?", " ").split())) for q in f.questions])
-            for f in visible
+            for f in (self.index.facts[i] for i in self.index.own_fact_ids())
+            if not f.is_spoiler
         ]
+
+    def layered(
+        self, kb: KnowledgeBase, changed: tuple[Fact, ...], removed: frozenset[str]
+    ) -> Engine:
+        """This engine with `changed` facts added or replacing theirs and `removed` ones
+        retired (a guild's edits, or a shared edit): it answers exactly as
+        `Engine(kb)` would, and costs only what changed (tables are shared)."""
+        return Engine(kb, base=self, changed=changed, removed=removed)
+
+    def _suggestible_facts(self) -> Iterator[tuple[Fact, list[tuple[str, str]]]]:
+        """Every live, spoiler-free fact with its folded phrasings, layer by layer."""
+        if self.base is not None:
+            live = self.index.facts
+            for fact, phrasings in self.base._suggestible_facts():
+                if live.get(fact.id) is fact:  # not retired or replaced here
+                    yield fact, phrasings
+        yield from self._suggestible
 
     # -- answering ------------------------------------------------------------------
 
@@ -149,21 +188,22 @@ class Engine:
         tags = set(fact.tags) if fact else set(answer.quote.tags if answer.quote else ())
         if answer.quote is not None:
             entities.add(answer.quote.speaker)
-        carrier = self._carrier.get(answer.quote.id) if answer.quote else None
+        carrier = self.index.carrier(answer.quote.id) if answer.quote else None
         own = {answer.id, carrier.id if carrier else None}
         scores: dict[str, float] = defaultdict(float)
         for entity_id in entities:
-            docs = self.index.entity_docs.get(entity_id, ())
+            docs = self.index.entity_docs(entity_id)
             for doc_index in docs:
                 other = self.index.docs[doc_index].fact
                 if other is not None and other.id not in own:
                     # A fact about fewer people and things is more about each of them.
                     spread = math.sqrt(len(other.entities) or 1)
                     scores[other.id] += 1.0 / math.log2(2 + len(docs)) / spread
-        for other in self.index.facts.values():
-            shared = tags & set(other.tags)
-            if shared and other.id not in own:
-                scores[other.id] += RELATED_TAG_WEIGHT * len(shared)
+        for tag in tags:
+            for doc_index in self.index.tag_docs(tag):
+                other = self.index.docs[doc_index].fact
+                if other is not None and other.id not in own:
+                    scores[other.id] += RELATED_TAG_WEIGHT
         ranked = sorted(scores, key=lambda i: (-scores[i], i))[:limit]
         facts = self.index.facts
         language = answer.language
@@ -195,7 +235,7 @@ class Engine:
         shown: set[str] = set()
         for candidate in candidates:
             doc = self.index.docs[candidate.doc]
-            fact = doc.fact or self._carrier.get(doc.key)  # offer the fact that shows this quote
+            fact = doc.fact or self.index.carrier(doc.key)  # offer the fact that shows this quote
             key = fact.id if fact else doc.key
             if key in shown:
                 continue
@@ -238,7 +278,7 @@ class Engine:
         found: list[tuple[str, str]] = []
         seen: set[str] = set()
         for tier, matches in (("exact", exact), ("keyword", keyword)):
-            for fact, phrasings in self._suggestible:
+            for fact, phrasings in self._suggestible_facts():
                 if fact.id in seen or len(found) == limit:
                     continue
                 matching = [p for p, key in phrasings if matches(key)]
@@ -246,8 +286,9 @@ class Engine:
                     seen.add(fact.id)
                     found.append((tier, _preferred(matching, language)))
         if typed and not found:
-            keys = [key for _, phrasings in self._suggestible for _, key in phrasings]
-            owners = [(f, p) for f, phrasings in self._suggestible for p, _ in phrasings]
+            entries = list(self._suggestible_facts())
+            keys = [key for _, phrasings in entries for _, key in phrasings]
+            owners = [(f, p) for f, phrasings in entries for p, _ in phrasings]
             for _, _, position in process.extract(
                 typed,
                 keys,
@@ -302,6 +343,19 @@ def quote_answer(
 ) -> Answer:
     """A quote on its own as an answer, with its speaker and sources."""
     return _shown(kb, question or quote.text, score, None, quote, language)
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Pause Python's cycle collector while building: millions of small, acyclic objects
+    would otherwise be traced again and again (a third of the build time at 100k facts)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def is_french(text: str) -> bool:

@@ -23,6 +23,7 @@ _TOKEN = re.compile(
     r"(?:[^\W_]|[\u0591-\u05C7\u0610-\u061A\u064B-\u065F\u0900-\u0DFF\u0E31-\u0E4E\u3099\u309A])+"
 )
 _WHERE_FR = re.compile(r"(?<!\w)où(?!\w)", re.IGNORECASE)  # "où" folds to "ou" ("or")
+_DIGIT = re.compile(r"\d")
 _SEASON_EPISODE = re.compile(r"(?<![^\W\d_])(s|ep|e)(\d{1,2})(?![^\W\d_])")
 
 INTERROGATIVES = lexicon().question_kinds
@@ -35,15 +36,20 @@ def _phrase_pattern() -> re.Pattern[str]:
     return re.compile(r"(?<!\w)(" + "|".join(map(re.escape, phrases)) + r")(?!\w)")
 
 
-def raw_tokens(text: str) -> list[str]:
-    """Folded words, phrases joined, before stop words and concepts are applied."""
-    folded = fold(_WHERE_FR.sub(" where ", text))
-    folded = _SEASON_EPISODE.sub(
-        lambda m: f" {'season' if m.group(1) == 's' else 'episode'} {m.group(2)} ", folded
-    )
+@lru_cache(maxsize=16384)
+def raw_tokens(text: str) -> tuple[str, ...]:
+    """Folded words, phrases joined, before stop words and concepts are applied (cached:
+    building the index reads each text for its tokens and for its words as written)."""
+    if "ù" in text or "Ù" in text:
+        text = _WHERE_FR.sub(" where ", text)
+    folded = fold(text)
+    if _DIGIT.search(folded):
+        folded = _SEASON_EPISODE.sub(
+            lambda m: f" {'season' if m.group(1) == 's' else 'episode'} {m.group(2)} ", folded
+        )
     phrases = lexicon().phrases
     folded = _phrase_pattern().sub(lambda m: f" {phrases[m.group(1)]} ", folded)
-    return _TOKEN.findall(folded)
+    return tuple(_TOKEN.findall(folded))
 
 
 @lru_cache(maxsize=65536)
@@ -95,15 +101,13 @@ def is_numbered(token: str) -> bool:
     return token.isdigit() or (token.startswith(NUMBERED) and token[-1].isdigit())
 
 
-@lru_cache(maxsize=131072)
+@lru_cache(maxsize=16384)
 def tokens(text: str) -> tuple[str, ...]:
     """Meaningful canonical tokens of a text, in order (cached: the index and the
     checker read the same phrasings)."""
-    out: list[str] = []
-    for word in raw_tokens(text):
-        token = canonical(word)
-        if token is not None:
-            out.append(token)
+    out = [t for t in map(canonical, raw_tokens(text)) if t is not None]
+    if "season" not in out and "episode" not in out:  # NUMBERED: nothing to join
+        return tuple(out)  # nothing to join: the common case, and the fast one
     return tuple(token for token, _ in join_numbered([(t, None) for t in out]))
 
 

@@ -21,6 +21,9 @@ from bot.qa.policy import Policy
 
 QUOTE_WORDS = frozenset(tokens("say quote"))
 RANKED_KEPT = 8  # exact scores are computed for at least this many of the best candidates
+# A word nominates at most this many documents (its most central ones): 2% of the
+# collection, within bounds, so a huge knowledge base does not rank thousands per word.
+NOMINEES_MIN, NOMINEES_MAX = 48, 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,10 +47,6 @@ class Ranker:
     def __init__(self, index: Index, policy: Policy) -> None:
         self.index = index
         self.policy = policy
-        self._lightest_form = [
-            min((index.form_weights[f] for f in doc.forms), default=float("inf"))
-            for doc in index.docs
-        ]
 
     def rank(self, query: Query, *, constrained: bool = True) -> list[Candidate]:
         """Candidates best first. With `constrained`, only facts about every name asked."""
@@ -88,7 +87,7 @@ class Ranker:
             missing = sum(t.weight for t in asked if not self._presence(doc_index, doc, t))
             coverage = matched / total
             credit = sum(t.weight * t.confidence for t in in_phrasing)
-            bound = min(1.0, 2 * credit / (total + self._lightest_form[doc_index]))
+            bound = min(1.0, 2 * credit / (total + index.lightest_form(doc_index)))
             prior = self._prior(doc, wants_quote)
             pending.append(
                 (
@@ -102,8 +101,9 @@ class Ranker:
                 )
             )
         # The exact phrasing score, best bound first, until no remaining candidate
-        # could enter the top few: keeps a very large knowledge base cheap.
-        pending.sort(key=lambda p: p[0], reverse=True)
+        # could enter the top few: keeps a very large knowledge base cheap. Ties go
+        # by id, so the order never depends on how documents happen to be numbered.
+        pending.sort(key=lambda p: (-p[0], index.docs[p[1]].key))
         ranked: list[Candidate] = []
         kept: list[float] = []  # min-heap of the best exact scores
         for bound, doc_index, coverage, unexplained, words, names, in_phrasing in pending:
@@ -132,7 +132,7 @@ class Ranker:
                 heapq.heappush(kept, score)
             elif score > kept[0]:
                 heapq.heapreplace(kept, score)
-        ranked.sort(key=lambda c: c.score, reverse=True)
+        ranked.sort(key=lambda c: (-c.score, c.key))
         return ranked
 
     def _prior(self, doc: Doc, wants_quote: bool) -> float:
@@ -147,7 +147,7 @@ class Ranker:
     def _presence(self, doc_index: int, doc: Doc, term: Term) -> float:
         """The field weight with which the fact contains the term (0: not at all)."""
         if term.kind is TermKind.NAME:
-            names = self.index.doc_names[doc_index]
+            names = self.index.doc_names(doc_index)
             return max(names.get(i, 0.0) for i in term.ids)
         return doc.field_weight.get(term.token, 0.0)
 
@@ -164,7 +164,7 @@ class Ranker:
         best = 0.0
         for form_index in doc.forms if in_phrasing else ():
             form_tokens = index.forms[form_index].tokens
-            used_names = index.form_names[form_index]
+            used_names = index.form_names(form_index)
             shared = 0.0
             for term in in_phrasing:
                 if term.kind is TermKind.NAME:
@@ -175,7 +175,7 @@ class Ranker:
                 elif term.token in form_tokens:
                     shared += term.weight * term.confidence
             if shared:
-                length = total if containment else index.form_weights[form_index]
+                length = total if containment else index.form_weight(form_index)
                 best = max(best, min(1.0, 2 * shared / (total + length)))
         return best
 
@@ -186,16 +186,16 @@ class Ranker:
         count in every candidate's score, they just do not nominate candidates.
         """
         index = self.index
-        cap = max(48, len(index.docs) // 50)
+        cap = max(NOMINEES_MIN, min(index.size // 50, NOMINEES_MAX))
         nominees: set[int] = set()
         docs: Sequence[int]
         for term in topics:
             for entity_id in term.ids:
-                docs = index.entity_docs.get(entity_id, ())
+                docs = index.entity_docs(entity_id)
                 if len(docs) <= cap:
                     nominees.update(docs)
             for token in term.words:
-                docs = index.postings.get(token, ())
+                docs = index.postings(token)
                 nominees.update(docs if len(docs) <= cap else docs[:cap])
         return nominees
 
@@ -203,7 +203,7 @@ class Ranker:
         """Every person, character, company or other show the question names is in the fact."""
         index = self.index
         doc = index.docs[doc_index]
-        names = index.doc_names[doc_index]
+        names = index.doc_names(doc_index)
         for term in constraining:
             if term.ids & doc.entities:
                 continue

@@ -139,6 +139,10 @@ class Store:
     def __init__(self, connection: sqlite3.Connection) -> None:
         self._db = connection
         self._lock = threading.Lock()
+        # Read on every message in every guild, changed by a moderator now and then:
+        # kept in memory, and dropped whenever this store saves a change. (The data
+        # folder is locked to one process, so no other writer can make it stale.)
+        self._settings: dict[int, GuildSettings] = {}
 
     @classmethod
     def open(cls, path: Path) -> Store:
@@ -311,7 +315,14 @@ class Store:
     # -- guild settings ---------------------------------------------------------------
 
     def guild_settings(self, guild_id: int) -> GuildSettings:
-        """A server's settings, or the defaults when it never changed any."""
+        """A server's settings, or the defaults when it never changed any (cached)."""
+        cached = self._settings.get(guild_id)
+        if cached is not None:
+            return cached
+        settings = self._settings[guild_id] = self._read_guild_settings(guild_id)
+        return settings
+
+    def _read_guild_settings(self, guild_id: int) -> GuildSettings:
         rows = self._read("SELECT * FROM guild_settings WHERE guild_id = ?", (guild_id,))
         if not rows:
             return GuildSettings(guild_id)
@@ -341,6 +352,7 @@ class Store:
                 int(settings.related_spoilers),
             ),
         )
+        self._settings.pop(settings.guild_id, None)
 
     # -- knowledge history ------------------------------------------------------------
 

@@ -9,6 +9,7 @@ import time
 from discord.ext import commands
 
 from bot.presentation import DONT_KNOW as ABSTAIN_TEXT
+from tests.exts.conftest import settle
 
 EXPECTED_COMMANDS = {"ask", "quote", "cast", "episode", "sources", "about"}
 
@@ -83,7 +84,8 @@ async def test_none_of_these_records_a_gap(harness) -> None:
     other = await harness.fake.click_button(response.message, none_id, user=harness.world.alice)
     assert (await other.wait_response()).ephemeral  # only the asker may answer it
     click = await harness.fake.click_button(response.message, none_id, user=harness.world.bob)
-    assert (await click.wait_response()).type == 7
+    noted = await settle(click)  # acknowledged first, then the question becomes the note
+    assert "noted the question" in noted.embeds[0]["description"] and not noted.components
     gaps = await harness.bot.db.run(lambda s: s.unanswered(harness.world.guild.id))
     assert [g.question for g in gaps] == ["gainsbourg"]
 
@@ -181,7 +183,8 @@ async def test_feedback_and_delete_buttons(harness) -> None:
     helpful = await harness.fake.click_button(
         message, "qa:fb:wrong:cast-jack", user=harness.world.alice
     )
-    assert (await helpful.wait_response()).ephemeral
+    thanks = await settle(helpful)  # acknowledged first, thanked once recorded
+    assert thanks.ephemeral and "moderators will review" in thanks.content
     usage = await harness.bot.db.run(lambda s: s.usage(harness.world.guild.id))
     assert usage.feedback == {"cast-jack": (0, 1)}
     delete_id = f"qa:del:{harness.world.bob.id}"
@@ -268,7 +271,7 @@ async def test_a_failing_button_apologises_like_a_command(harness, monkeypatch, 
     click = await harness.fake.click_button(
         response.message, "qa:fb:helpful:cast-jack", user=harness.world.alice
     )
-    reply = await click.wait_response()
+    reply = await settle(click)
     assert reply.ephemeral and "Sorry, something went wrong" in reply.content
     assert "disk on fire" in caplog.text
 

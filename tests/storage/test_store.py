@@ -136,3 +136,14 @@ def test_a_user_can_be_forgotten_in_every_server(store: Store) -> None:
     assert store.forget_user(7) == 3
     assert [q.question for g in (1, 2) for q in store.unanswered(g)] == ["question from 8"] * 2
     assert store.usage(1).feedback == {}
+
+
+def test_guild_settings_are_read_from_the_database_once_until_they_change(store: Store) -> None:
+    statements: list[str] = []
+    store._db.set_trace_callback(statements.append)
+    for _ in range(5):
+        store.guild_settings(7)
+    assert sum("FROM guild_settings" in s for s in statements) == 1
+    store.save_guild_settings(GuildSettings(7, private_answers=True))
+    assert store.guild_settings(7).private_answers  # the change is seen at once
+    assert sum("FROM guild_settings" in s for s in statements) == 2
