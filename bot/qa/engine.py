@@ -119,10 +119,17 @@ class Engine:
         query = self.analyser.analyse(question)
         ranked = self.ranker.rank(query) if not query.small_talk else []
         decision = decide(self.policy, query, ranked)
-        answer = self._render(question, decision, language or query.language, query)
+        answer = self._render(question, decision, language or query.language, query, ranked)
         return Explanation(query, ranked, decision, answer)
 
-    def _render(self, question: str, decision: Decision, language: str, query: Query) -> Answer:
+    def _render(
+        self,
+        question: str,
+        decision: Decision,
+        language: str,
+        query: Query,
+        ranked: list[Candidate],
+    ) -> Answer:
         best = decision.best
         score = best.score if best else 0.0
         if decision.outcome is Outcome.ANSWER and best is not None:
@@ -144,7 +151,7 @@ class Engine:
             reason=decision.reason,
             language=language,
             small_talk=small_talk_kind(question) if query.small_talk else "",
-            suggestions=self._suggestions(query),
+            suggestions=self._suggestions(query, ranked),
         )
 
     def answer_with(self, candidate: Candidate, question: str, language: str = "en") -> Answer:
@@ -212,9 +219,11 @@ class Engine:
             for i in ranked
         ]
 
-    def _suggestions(self, query: Query) -> tuple[Choice, ...]:
+    def _suggestions(self, query: Query, ranked: list[Candidate]) -> tuple[Choice, ...]:
         """On a don't-know about the series (it names someone or something in it), the
-        nearest facts to offer instead; nothing for small talk or another subject."""
+        nearest facts to offer instead; nothing for small talk or another subject. The
+        candidates already ranked (facts about what was named) come first; the whole
+        base is ranked again only when there were none."""
         if query.small_talk or not any(
             t.kind is TermKind.NAME and t.name_kind != "outside-show" for t in query.topics
         ):
@@ -222,7 +231,7 @@ class Engine:
         if any(t.name_kind == "outside-show" for t in query.topics):
             return ()
         choices: list[Choice] = []
-        for candidate in self.ranker.rank(query, constrained=False):
+        for candidate in ranked or self.ranker.rank(query, constrained=False):
             fact = self.index.docs[candidate.doc].fact
             if fact is not None and not fact.is_spoiler and fact.id not in {c.id for c in choices}:
                 choices.append(Choice(fact.id, question_in(fact, query.language), candidate.score))

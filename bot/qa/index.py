@@ -183,8 +183,9 @@ class Index:
         self.doc_end = self.doc_offset + len(self._docs)
         self.form_end = self.form_offset + len(self._forms)
         self.size = (base.size - len(self.hidden) if base else 0) + len(self._docs)
-        self.docs = _Numbered(self.doc)
-        self.forms = _Numbered(self.form)
+        # A base's own lists are its global numbering; a layer looks numbers up below.
+        self.docs: Sequence[Doc] = self._docs if base is None else _Numbered(self.doc)
+        self.forms: Sequence[Form] = self._forms if base is None else _Numbered(self.form)
         self.facts: Mapping[str, Fact] = _LiveFacts(self)
         self._carriers: dict[str, list[str]] = defaultdict(list)
         for fact in own.values():
@@ -285,9 +286,15 @@ class Index:
 
     def weight(self, token: str) -> float:
         """Inverse document frequency; question words and the series' name weigh nothing."""
-        if token in INTERROGATIVES or token == SERIES:
-            return 0.0
-        return _kept(self._weights, token, self._weight)
+        cache = self._weights
+        if cache is not None:
+            known = cache.get(token)
+            if known is not None:
+                return known
+        value = 0.0 if token in INTERROGATIVES or token == SERIES else self._weight(token)
+        if cache is not None:
+            cache[token] = value
+        return value
 
     def _weight(self, token: str) -> float:
         frequency = self.doc_freq(token)
@@ -417,6 +424,9 @@ class Index:
         """How many weighted words a phrasing has, and the sum of their frequency terms:
         its weight is `count × scale − sum`. A layer reuses its base's for a phrasing
         whose words it did not touch."""
+        known = self._form_sums.get(form_index)
+        if known is not None:
+            return known
         if self._below_as_is(form_index):
             assert self.base is not None
             return self.base._form_terms(form_index)
@@ -446,6 +456,9 @@ class Index:
 
     def lightest_form(self, doc_index: int) -> float:
         """The weight of a document's lightest phrasing (inf without one)."""
+        known = self._lightest.get(doc_index)
+        if known is not None:
+            return known
         return _kept(
             self._lightest,
             doc_index,
@@ -456,7 +469,12 @@ class Index:
     def form_names(self, form_index: int) -> dict[str, float]:
         """The named things a phrasing spells out, weighed by their longest spelling
         ("Mishi Duplessis" counts more than "Mishi")."""
-        return _kept(self._form_names, form_index, self._names_in_form)
+        cache = self._form_names
+        if cache is not None:
+            known = cache.get(form_index)
+            if known is not None:
+                return known
+        return _kept(cache, form_index, self._names_in_form)
 
     def _names_in_form(self, form_index: int) -> dict[str, float]:
         used: dict[str, float] = {}
