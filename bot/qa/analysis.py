@@ -19,7 +19,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.qa.folding import fold
-from bot.qa.index import CONSTRAINING_KINDS, LAYER_MEMO_SIZE, MEMO_SIZE, Index, memo
+from bot.qa.index import CONSTRAINING_KINDS, LAYER_MEMO_SIZE, MEMO_SIZE, Index, kept
 from bot.qa.language import language_of
 from bot.qa.lexicon import lexicon, word_frequencies
 from bot.qa.normalize import (
@@ -228,7 +228,7 @@ class Analyser:
             return None
         if self._meanings is None:
             return self._meaning(word)
-        return memo(self._meanings, word, self._meaning)
+        return kept(self._meanings, word, self._meaning)
 
     def _meaning(self, word: str) -> str | None:
         """What a word means here, strongest reading first: a question word; a word the

@@ -66,8 +66,8 @@ V = TypeVar("V")
 T = TypeVar("T")
 
 
-def _kept(
-    cache: dict[K, V] | None, key: K, compute: Callable[[K], V], *, bounded: bool = False
+def kept(
+    cache: MutableMapping[K, V] | None, key: K, compute: Callable[[K], V], *, bounded: bool = False
 ) -> V:
     """The value from `cache` (computed and kept on first use), or computed afresh
     when there is no cache. A `bounded` cache is emptied when it reaches
@@ -79,15 +79,6 @@ def _kept(
     except KeyError:
         if bounded and len(cache) >= LAYER_MEMO_SIZE:
             cache.clear()
-        value = cache[key] = compute(key)
-        return value
-
-
-def memo(cache: MutableMapping[K, V], key: K, compute: Callable[[K], V]) -> V:
-    """The cached value for `key`, computed once while it stays in the cache."""
-    try:
-        return cache[key]
-    except KeyError:
         value = cache[key] = compute(key)
         return value
 
@@ -377,7 +368,7 @@ class Index:
         cache = self._central
         found = cache.get(token)
         if found is None:
-            found = _kept(cache, token, self._ordered_postings, bounded=self.base is not None)
+            found = kept(cache, token, self._ordered_postings, bounded=self.base is not None)
         return found
 
     def _ordered_postings(self, token: str) -> tuple[int, ...]:
@@ -430,7 +421,7 @@ class Index:
         if self._below_as_is(form_index):
             assert self.base is not None
             return self.base._form_terms(form_index)
-        return _kept(self._form_sums, form_index, self._sum_terms, bounded=self.base is not None)
+        return kept(self._form_sums, form_index, self._sum_terms, bounded=self.base is not None)
 
     def _below_as_is(self, form_index: int) -> bool:
         """Whether a phrasing comes from below and has no word whose frequency this
@@ -459,7 +450,7 @@ class Index:
         known = self._lightest.get(doc_index)
         if known is not None:
             return known
-        return _kept(
+        return kept(
             self._lightest,
             doc_index,
             lambda d: min((self.form_weight(f) for f in self.doc(d).forms), default=math.inf),
@@ -474,7 +465,7 @@ class Index:
             known = cache.get(form_index)
             if known is not None:
                 return known
-        return _kept(cache, form_index, self._names_in_form)
+        return kept(cache, form_index, self._names_in_form)
 
     def _names_in_form(self, form_index: int) -> dict[str, float]:
         used: dict[str, float] = {}
@@ -491,7 +482,7 @@ class Index:
             assert self.base is not None
             return self.base._name_terms(form_index)
         bounded = self.base is not None
-        return _kept(self._name_sums, form_index, self._sum_name_terms, bounded=bounded)
+        return kept(self._name_sums, form_index, self._sum_name_terms, bounded=bounded)
 
     def _sum_name_terms(self, form_index: int) -> list[tuple[str, int, float]]:
         return [
@@ -505,7 +496,7 @@ class Index:
         if form_index < self.form_offset:
             assert self.base is not None
             return self.base._spellings_in(form_index)
-        return _kept(self._spellings, form_index, self._find_spellings)
+        return kept(self._spellings, form_index, self._find_spellings)
 
     def _find_spellings(self, form_index: int) -> list[tuple[str, frozenset[str]]]:
         form_tokens = self.form(form_index).tokens

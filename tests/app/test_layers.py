@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import time
 
-import pytest
-
 from bot.app import knowledge as knowledge_module
 from bot.storage.store import SHARED_SCOPE
 from tests.app.test_editor import GUILD_A, GUILD_B, ask, dirs, new_fact, open_editor
@@ -50,8 +48,8 @@ def test_shared_layers_are_compacted_in_the_background(dirs, monkeypatch) -> Non
     assert ask(editor, None, "what is shared fact 1") == "shared-1"
 
 
-@pytest.mark.parametrize("guild", [GUILD_A])
-def test_an_overlay_the_shared_base_moved_under_keeps_its_last_engine(dirs, guild) -> None:
+def test_an_overlay_the_shared_base_moved_under_keeps_its_last_engine(dirs) -> None:
+    guild = GUILD_A
     editor = open_editor(dirs)
     assert editor.save(SHARED_SCOPE, 1, new_fact(), expected_version=None).ok
     assert editor.retire(guild, 1, "director-who").ok  # the guild hides a shared fact…
